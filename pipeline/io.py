@@ -7,8 +7,8 @@ give scores that look right and are not.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from pipeline.schema import ENTITY_LABELS, EXTRA_LABELS, RELATION_TYPES, TARGET_LABELS, relation_allowed
 
@@ -59,7 +59,8 @@ def validate_document(doc: object, where: str = "document") -> list[str]:
             if not isinstance(attrs["target"], bool):
                 problems.append(f"{at}: attrs.target must be true or false")
             elif attrs["target"] and label not in TARGET_LABELS:
-                problems.append(f"{at}: attrs.target is only allowed on {', '.join(sorted(TARGET_LABELS))}, not {label}")
+                allowed = ", ".join(sorted(TARGET_LABELS))
+                problems.append(f"{at}: attrs.target is only allowed on {allowed}, not {label}")
     seen_spans: set[tuple[int, int, str]] = set()
     for i, ent in enumerate(entities):
         if isinstance(ent, dict):

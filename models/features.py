@@ -1,0 +1,93 @@
+"""Document features shared by training and inference: sentence ids, relation candidates and their
+pair features, and optional gazetteer (lexicon) matches.
+
+Everything here works in normalised-text coordinates; gold spans come in through
+``Normalized.to_normalized_span`` and predictions leave through ``to_original_span``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.heads import BETWEEN_CAP, distance_bucket
+from pipeline.schema import RELATION_LABELS, relations_for_pair
+
+#: characters that end a sentence in normalised text (full-width forms already folded to ASCII)
+SENTENCE_END = frozenset("。！？!?\n")
+
+
+def sentence_ids(text: str) -> np.ndarray:
+    """Sentence number of every character: a run of sentence-ending characters or line breaks closes
+    a sentence (GUIDELINES: 。！？!? or a paragraph break; PDF breaks were joined by normalisation)."""
+    is_end = np.fromiter((ch in SENTENCE_END for ch in text), dtype=bool, count=len(text))
+    closes = is_end.copy()
+    closes[:-1] &= ~is_end[1:]  # only the last character of a run closes the sentence
+    ids = np.zeros(len(text), dtype=np.int64)
+    ids[1:] = np.cumsum(closes[:-1])
+    return ids
+
+
+def allowed_relation_mask(labels: list[str]) -> np.ndarray:
+    """(labels, labels, 1 + relations) bool: which outputs the relation head may give a typed pair
+    (column 0, 'none', always)."""
+    mask = np.zeros((len(labels), len(labels), 1 + len(RELATION_LABELS)), dtype=bool)
+    mask[:, :, 0] = True
+    for h, head in enumerate(labels):
+        for t, tail in enumerate(labels):
+            for rel in relations_for_pair(head, tail):
+                mask[h, t, 1 + RELATION_LABELS.index(rel)] = True
+    return mask
+
+
+def candidate_pairs(spans: np.ndarray, labels: np.ndarray, sentences: np.ndarray, allowed: np.ndarray,
+                    max_distance: int, max_gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """(head, tail) entity indices worth scoring: a relation is allowed between their types, they are at
+    most `max_distance` characters apart and at most `max_gap` sentences apart."""
+    n = len(spans)
+    if n < 2:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    heads, tails = np.nonzero(~np.eye(n, dtype=bool))
+    typed = allowed[labels[heads], labels[tails], 1:].any(1)
+    starts, ends = spans[:, 0], spans[:, 1]
+    gap_chars = np.maximum(starts[tails] - ends[heads], starts[heads] - ends[tails])
+    gap_sent = np.abs(sentences[heads] - sentences[tails])
+    keep = typed & (gap_chars <= max_distance) & (gap_sent <= max_gap)
+    return heads[keep], tails[keep]
+
+
+def pair_features(spans: np.ndarray, labels: np.ndarray, sentences: np.ndarray, heads: np.ndarray,
+                  tails: np.ndarray, n_labels: int, max_gap: int) -> dict[str, np.ndarray]:
+    """Distance bucket, sentence gap and capped per-label counts of entities between each pair.
+
+    `spans` must be sorted by start (entities do not overlap), so "between" is an index range.
+    """
+    onehot = np.zeros((len(spans), n_labels), dtype=np.int64)
+    onehot[np.arange(len(spans)), labels] = 1
+    prefix = np.vstack([np.zeros((1, n_labels), dtype=np.int64), np.cumsum(onehot, 0)])
+    lo, hi = np.minimum(heads, tails), np.maximum(heads, tails)
+    between = np.minimum(prefix[hi] - prefix[lo + 1], BETWEEN_CAP)
+    return {
+        "dist": distance_bucket(spans[tails, 0] - spans[heads, 0]),
+        "gap": np.minimum(np.abs(sentences[heads] - sentences[tails]), max_gap),
+        "between": between,
+    }
+
+
+#: per-character gazetteer feature ids
+LEXICON_NONE, LEXICON_BEGIN, LEXICON_INSIDE, LEXICON_END = range(4)
+LEXICON_SIZE = 4
+
+
+def lexicon_tags(text: str) -> np.ndarray:
+    """Begin/inside/end ids of gazetteer place-name matches (pipeline.gazetteer) for every character.
+
+    A rare district the tagger never saw in training is still a known name here.
+    """
+    from pipeline.gazetteer import match_districts
+
+    out = np.full(len(text), LEXICON_NONE, dtype=np.int64)
+    for start, end, _ in match_districts(text):
+        out[start:end] = LEXICON_INSIDE
+        out[start] = LEXICON_BEGIN
+        out[end - 1] = LEXICON_END
+    return out

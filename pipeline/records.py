@@ -1,0 +1,384 @@
+"""Records (spec §5): one fact per reported figure group, resolved to a district.
+
+A record is anchored on a COUNT, or on a MONEY that no COUNT claims as its `amount`.  Its
+qualifiers come from the anchor's own relations; a part (`part_of`) inherits what it does not
+state from its whole; a figure without a district relation takes the district of its section,
+else the document's main district.  `record_tuples`/`core_tuples` expand records for scoring
+(spec §6) and are shared by the evaluator.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from pipeline.normalize import Normalized, fold_width, normalize, simplify
+from pipeline.numbers import parse_count, parse_money, parse_percent, tier_range
+from pipeline.text import Block, blocks, opening_offset, sentence_spans
+
+#: investment phrase right before a money figure (计划总投资102.2亿元, 协议引资超500亿元)
+_AMOUNT_KIND = re.compile(
+    r"(?P<kind>(?:年度)?(?:计划|协议|合同|意向|签约|固定资产|有效|实际)?总?(?:投资|引资))(?:总?额)?"
+    r"\s*:?\s*(?:超过|达到|高达|累计|合计|共计|约|近|超|逾|达|为|共|计)?\s*:?\s*$"
+)
+#: the figures listed before this one in 分别…61.33%、59.26%
+_PERCENT_LIST = re.compile(r"(?:\d+(?:\.\d+)?(?:%|‰|个?百分点)\s*[、和及与]\s*)+$")
+_CLAUSE_BREAK = re.compile(r"[,;:。!?\n，；：！？]")
+_RATE_WORD = re.compile(r"率\s*(?:达到|达|为|是|超过|超|约|近)?\s*$")
+_GROWTH_WORD = re.compile(r"增长|增加|提高|提升|上升|增幅|增速|同比|环比|下降|减少|回落")
+_COMPLETION_TARGET = re.compile(r"目标|任务")
+CONTEXT_CHARS = 40
+#: a district context opened by a paragraph lasts until any heading
+PARAGRAPH_CONTEXT_LEVEL = 99
+
+
+def compact(text: str) -> str:
+    """Span text without white space (PDF line breaks are not part of a name or figure)."""
+    return "".join(text.split())
+
+
+def canonical_word(text: str) -> str:
+    """Stage/tier/industry words in one spelling: simplified, ASCII digits, no white space."""
+    return compact(fold_width(simplify(text)))
+
+
+def stage_value(stage_text: str) -> str:
+    """Record stage of a STAGE span: leading 新 removed (新签约 → 签约); 纳入 (…项目库) → 入库."""
+    stage = canonical_word(stage_text)
+    if stage.startswith("新") and len(stage) > 1:
+        stage = stage[1:]
+    return "入库" if stage.startswith("纳入") else stage
+
+
+def name_key(name: str | None) -> str | None:
+    """A name as scoring compares it: white space removed, traditional → simplified (spec §6)."""
+    return None if name is None else simplify(compact(name))
+
+
+@dataclass
+class _Qualifiers:
+    district: str | None
+    stage: str | None
+    tier: tuple[str, int | None, int | None] | None
+    industry: str | None
+    target: bool
+
+
+class DistrictResolver:
+    """District of a position: its section (heading or district-opening paragraph), else the main district."""
+
+    def __init__(self, text: str, entities: list[dict]):
+        self._districts = sorted(
+            ((e["start"], e["end"]) for e in entities if e["label"] == "DISTRICT"), key=lambda span: span
+        )
+        self._district_starts = [start for start, _ in self._districts]
+        self._text = text
+        text_blocks = blocks(text)
+        self.main = self._main_district(text_blocks)
+        self._starts: list[int] = []
+        self._sections: list[tuple[int, int, str]] = []
+        self._build_sections(text_blocks)
+
+    def _name(self, start: int, end: int) -> str:
+        return compact(self._text[start:end])
+
+    def _first_district_in(self, start: int, end: int) -> str | None:
+        k = bisect_right(self._district_starts, start - 1)
+        if k < len(self._districts) and self._districts[k][1] <= end:
+            return self._name(*self._districts[k])
+        return None
+
+    def _district_opening(self, block: Block) -> str | None:
+        subject = opening_offset(self._text, block.start, block.end)
+        k = bisect_right(self._district_starts, subject - 1)
+        if k < len(self._districts) and self._districts[k][0] == subject and self._districts[k][1] <= block.end:
+            return self._name(*self._districts[k])
+        return None
+
+    def _main_district(self, text_blocks: list[Block]) -> str | None:
+        """First DISTRICT in the title line, else in the opening sentence of the body."""
+        if not text_blocks:
+            return None
+        candidates = [(text_blocks[0].start, text_blocks[0].end)] if text_blocks[0].is_heading else []
+        body = next((b for b in text_blocks if not b.is_heading), None)
+        if body is not None:
+            candidates.append(next(s for s in sentence_spans(self._text) if s[0] >= body.start))
+        for start, end in candidates:
+            name = self._first_district_in(start, end)
+            if name:
+                return name
+        return None
+
+    def _build_sections(self, text_blocks: list[Block]) -> None:
+        current: tuple[int, int, str] | None = None  # (start, level, name)
+        for block in text_blocks:
+            if block.is_heading:
+                name = self._district_opening(block) or block.name
+                level = block.level
+            else:
+                name = self._district_opening(block)
+                level = PARAGRAPH_CONTEXT_LEVEL
+            ends_current = current is not None and (name or (block.is_heading and block.level <= current[1]))
+            if ends_current:
+                self._close(current, block.start)
+                current = None
+            if name:
+                current = (block.start, level, name)
+        if current is not None:
+            self._close(current, len(self._text))
+
+    def _close(self, context: tuple[int, int, str], end: int) -> None:
+        self._starts.append(context[0])
+        self._sections.append((context[0], end, context[2]))
+
+    def at(self, pos: int) -> str | None:
+        """District for a figure at `pos` that names none in its sentence."""
+        k = bisect_right(self._starts, pos) - 1
+        if k >= 0 and pos < self._sections[k][1]:
+            return self._sections[k][2]
+        return self.main
+
+
+class _RecordBuilder:
+    def __init__(self, doc: dict, strict: bool):
+        self.doc_id = doc.get("id", "<document>")
+        self.text: str = doc["text"]
+        self.entities: list[dict] = doc.get("entities", [])
+        self.strict = strict
+        self.links: dict[int, dict[str, list[int]]] = {}
+        self.rates_of: dict[int, list[int]] = {}
+        claimed: set[int] = set()
+        for rel in doc.get("relations", []):
+            head, tail, label = rel["head"], rel["tail"], rel["label"]
+            self.links.setdefault(head, {}).setdefault(label, []).append(tail)
+            if label == "amount":
+                claimed.add(tail)
+            elif label == "rate":
+                self.rates_of.setdefault(tail, []).append(head)
+        for by_label in self.links.values():
+            for tails in by_label.values():
+                tails.sort(key=self._position)
+        self.anchors = sorted(
+            (
+                i
+                for i, e in enumerate(self.entities)
+                if e["label"] == "COUNT" or (e["label"] == "MONEY" and i not in claimed)
+            ),
+            key=self._position,
+        )
+        self.wholes = {i: self._whole(i) for i in self.anchors}
+        self._cut_part_of_cycles()
+        self.resolver = DistrictResolver(self.text, self.entities)
+        self._normalized: Normalized | None = None
+        self._resolved: dict[int, _Qualifiers] = {}
+
+    def _position(self, i: int) -> tuple[int, int, int]:
+        return self.entities[i]["start"], self.entities[i]["end"], i
+
+    def _span(self, i: int) -> str:
+        return self.text[self.entities[i]["start"] : self.entities[i]["end"]]
+
+    def _tails(self, head: int, label: str) -> list[int]:
+        return self.links.get(head, {}).get(label, [])
+
+    def _whole(self, part: int) -> int | None:
+        """The nearest whole before the part (the nearest after it when none precedes)."""
+        wholes = self._tails(part, "part_of")
+        before = [t for t in wholes if self.entities[t]["start"] < self.entities[part]["start"]]
+        if before:
+            return before[-1]
+        return wholes[0] if wholes else None
+
+    def _cut_part_of_cycles(self) -> None:
+        for anchor in self.anchors:
+            seen = {anchor}
+            whole = self.wholes.get(anchor)
+            while whole is not None:
+                if whole == anchor:
+                    self.wholes[anchor] = None
+                    break
+                if whole in seen:
+                    break
+                seen.add(whole)
+                whole = self.wholes.get(whole)
+
+    @property
+    def normalized(self) -> Normalized:
+        if self._normalized is None:
+            self._normalized = normalize(self.text)
+        return self._normalized
+
+    def _parse(self, parser, i: int):
+        try:
+            return parser(self._span(i))
+        except ValueError as err:
+            if self.strict:
+                raise ValueError(f"document {self.doc_id}: entity {i} ({self.entities[i]['label']}): {err}") from err
+            return None
+
+    def own_qualifiers(self, i: int) -> _Qualifiers:
+        district = self._tails(i, "district")
+        stage = self._tails(i, "stage")
+        tier = self._tails(i, "tier")
+        industry = self._tails(i, "industry")
+        tier_value = None
+        if tier:
+            bounds = self._parse(tier_range, tier[0]) or (None, None)
+            tier_value = (canonical_word(self._span(tier[0])), *bounds)
+        return _Qualifiers(
+            district=compact(self._span(district[0])) if district else None,
+            stage=stage_value(self._span(stage[0])) if stage else None,
+            tier=tier_value,
+            industry=canonical_word(self._span(industry[0])) if industry else None,
+            target=self.entities[i].get("attrs", {}).get("target") is True,
+        )
+
+    def qualifiers(self, i: int) -> _Qualifiers:
+        """Own qualifiers, completed from the whole (recursively), then from the section."""
+        if i in self._resolved:
+            return self._resolved[i]
+        own = self.own_qualifiers(i)
+        whole = self.wholes.get(i)
+        if whole is not None:
+            inherited = self.qualifiers(whole)
+            own = _Qualifiers(
+                district=own.district or inherited.district,
+                stage=own.stage or inherited.stage,
+                tier=own.tier or inherited.tier,
+                industry=own.industry or inherited.industry,
+                target=own.target or inherited.target,
+            )
+        elif own.district is None:
+            own.district = self.resolver.at(self.entities[i]["start"])
+        self._resolved[i] = own
+        return own
+
+    def amount_kind(self, money: int) -> str | None:
+        start = self.normalized.to_normalized_span(self.entities[money]["start"], self.entities[money]["end"])[0]
+        match = _AMOUNT_KIND.search(self.normalized.text, max(0, start - CONTEXT_CHARS), start)
+        return match.group("kind") if match else None
+
+    def rate_kind(self, percent: int) -> str:
+        start = self.normalized.to_normalized_span(self.entities[percent]["start"], self.entities[percent]["end"])[0]
+        before = self.normalized.text[max(0, start - CONTEXT_CHARS) : start]
+        before = _PERCENT_LIST.sub("", before)
+        clause = _CLAUSE_BREAK.split(before)[-1]
+        if _RATE_WORD.search(clause):
+            return "rate"
+        if "完成" in clause and _COMPLETION_TARGET.search(clause):
+            return "completion"
+        if _GROWTH_WORD.search(clause):
+            return "growth"
+        if "占" in clause:
+            return "share"
+        return "other"
+
+    def amount_entry(self, money: int) -> dict:
+        parsed = self._parse(parse_money, money) or {"yuan": None, "currency": "CNY", "value": None}
+        entry = {"text": compact(self._span(money)), "yuan": parsed["yuan"], "kind": self.amount_kind(money)}
+        if parsed["currency"] != "CNY":
+            entry["currency"] = parsed["currency"]
+            entry["value"] = parsed["value"]
+        return entry
+
+    def rate_entries(self, anchor: int, amounts: list[int]) -> list[tuple[int, dict]]:
+        pairs = [(p, "count") for p in self.rates_of.get(anchor, []) if self.entities[anchor]["label"] == "COUNT"]
+        pairs += [(p, "amount") for m in amounts for p in self.rates_of.get(m, [])]
+        pairs.sort(key=lambda pair: self._position(pair[0]))
+        return [
+            (
+                p,
+                {
+                    "text": compact(self._span(p)),
+                    "percent": self._parse(parse_percent, p),
+                    "kind": self.rate_kind(p),
+                    "of": of,
+                },
+            )
+            for p, of in pairs
+        ]
+
+    def record(self, anchor: int, index_of: dict[int, int]) -> dict:
+        is_count = self.entities[anchor]["label"] == "COUNT"
+        amounts = self._tails(anchor, "amount") if is_count else [anchor]
+        rates = self.rate_entries(anchor, amounts)
+        q = self.qualifiers(anchor)
+        whole = self.wholes.get(anchor)
+        own_words = [t for label in ("stage", "tier", "industry", "district") for t in self._tails(anchor, label)]
+        parts = [anchor, *own_words, *amounts, *(p for p, _ in rates)]
+        return {
+            "district": q.district,
+            "stage": q.stage,
+            "tier": q.tier[0] if q.tier else None,
+            "tier_min_yuan": q.tier[1] if q.tier else None,
+            "tier_max_yuan": q.tier[2] if q.tier else None,
+            "industry": q.industry,
+            "target": q.target,
+            "count": self._parse(parse_count, anchor) if is_count else None,
+            "amounts": [self.amount_entry(m) for m in amounts],
+            "rates": [entry for _, entry in rates],
+            "parent": index_of.get(whole) if whole is not None else None,
+            "evidence": {
+                "start": min(self.entities[i]["start"] for i in parts),
+                "end": max(self.entities[i]["end"] for i in parts),
+            },
+        }
+
+    def build(self) -> list[dict]:
+        index_of = {anchor: k for k, anchor in enumerate(self.anchors)}
+        return [self.record(anchor, index_of) for anchor in self.anchors]
+
+
+def build_records(doc: dict, strict: bool = False) -> list[dict]:
+    """Spec §5 records of one document, ordered by the position of their anchor figure.
+
+    With `strict`, a figure whose text cannot be read (a COUNT `项目`, a TIER `大`) raises ValueError
+    naming the document and entity (use it for gold files); otherwise its value is None (model output).
+    """
+    return _RecordBuilder(doc, strict).build()
+
+
+def _round_yuan(yuan: int | float) -> int:
+    return int((Decimal(str(yuan)) / 10000).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * 10000
+
+
+def _round_percent(percent: float) -> float:
+    return float(Decimal(str(percent)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _optional_int(value: int | float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _figures(record: dict) -> list[tuple[str, int | float]]:
+    """(field, value) of a record's count, CNY amounts (to 1e4 yuan) and rates (to 0.01)."""
+    figures: list[tuple[str, int | float]] = []
+    if record.get("count") is not None:
+        figures.append(("count", int(record["count"])))
+    for amount in record.get("amounts", []):
+        if amount.get("currency", "CNY") == "CNY" and amount.get("yuan") is not None:
+            figures.append(("amount", _round_yuan(amount["yuan"])))
+    for rate in record.get("rates", []):
+        if rate.get("percent") is not None:
+            figures.append(("rate", _round_percent(rate["percent"])))
+    return figures
+
+
+def record_tuples(record: dict) -> list[tuple]:
+    """Spec §6 strict tuples: (district, stage, (tier_min, tier_max), industry, target, field, value)."""
+    head = (
+        name_key(record.get("district")),
+        name_key(record.get("stage")),
+        (_optional_int(record.get("tier_min_yuan")), _optional_int(record.get("tier_max_yuan"))),
+        name_key(record.get("industry")),
+        bool(record.get("target")),
+    )
+    return [(*head, field, value) for field, value in _figures(record)]
+
+
+def core_tuples(record: dict) -> list[tuple]:
+    """Spec §6 core tuples: (district, target, field, value)."""
+    district, target = name_key(record.get("district")), bool(record.get("target"))
+    return [(district, target, field, value) for field, value in _figures(record)]

@@ -42,7 +42,7 @@ def compile_sources(src: Path, with_records: bool = True) -> dict[str, list[dict
         if doc_problems:
             continue
         if build_records is not None:
-            doc["records"] = build_records(doc)
+            doc["records"] = build_records(doc, strict=True)
         splits[split].append(doc)
     if problems:
         raise SystemExit("gold sources have problems:\n" + "\n".join(problems))

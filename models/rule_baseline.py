@@ -101,15 +101,17 @@ def is_target(text: str, start: int) -> bool:
 
 def relate(text: str, entities: list[dict]) -> list[dict]:
     """Nearest-neighbour relations inside each sentence, as spec relations indexing `entities`."""
+    from pipeline.normalize import fold_width, simplify
     from pipeline.text import sentence_spans
 
+    view = simplify(fold_width(text))  # same offsets; cue words (分别, 其中) in one script
     relations: list[dict] = []
     for s_start, s_end in sentence_spans(text):
         idx = sorted(
             (i for i, e in enumerate(entities) if s_start <= e["start"] and e["end"] <= s_end),
             key=lambda i: entities[i]["start"],
         )
-        relations += relate_sentence(text, entities, idx)
+        relations += relate_sentence(view, entities, idx)
     seen, unique = set(), []
     for rel in relations:
         key = (rel["head"], rel["tail"], rel["label"])

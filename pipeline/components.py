@@ -73,8 +73,10 @@ def set_entities(doc: Doc, entities: list[dict], relations: list[dict]) -> Doc:
     """Store the spec entities/relations on `doc` and mirror the entities as exact `doc.ents` spans."""
     doc._.entities = entities
     doc._.relations = relations
-    split_tokens_at(doc, (x for ent in entities for x in (ent["start"], ent["end"])))
-    spans = (doc.char_span(e["start"], e["end"], label=e["label"], alignment_mode="contract") for e in entities)
+    spans = [doc.char_span(e["start"], e["end"], label=e["label"]) for e in entities]
+    if None in spans:  # a boundary inside a word (or in white space): split, then every span is exact
+        split_tokens_at(doc, (x for ent in entities for x in (ent["start"], ent["end"])))
+        spans = [doc.char_span(e["start"], e["end"], label=e["label"], alignment_mode="contract") for e in entities]
     doc.ents = filter_spans([span for span in spans if span is not None])
     return doc
 
@@ -107,10 +109,11 @@ class EconExtractor:
 
     def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
         for batch in minibatch(docs, size=batch_size or self.batch_size):
-            texts = [doc.text for doc in batch if doc.text.strip()]
-            predictions = iter(self.extractor.predict(texts, batch_size=self.batch_size) if texts else [])
-            for doc in batch:
-                pred = next(predictions) if doc.text.strip() else {"entities": [], "relations": []}
+            texts = [doc.text for doc in batch]  # Doc.text joins every token: read it once
+            todo = [text for text in texts if text.strip()]
+            predictions = iter(self.extractor.predict(todo, batch_size=self.batch_size) if todo else [])
+            for doc, text in zip(batch, texts, strict=True):
+                pred = next(predictions) if text.strip() else {"entities": [], "relations": []}
                 yield set_entities(doc, pred["entities"], pred["relations"])
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:

@@ -20,9 +20,13 @@ from pipeline.readers import expand_inputs, read_file
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def read_rows(row: dict) -> list[dict]:
-    """Ray task: the items of one input file as rows with a fixed schema (text and error always strings)."""
-    return [{"id": it["id"], "text": it.get("text", ""), "error": it.get("error", "")} for it in read_file(row["path"])]
+def read_rows(row: dict, skip: frozenset[str] = frozenset()) -> list[dict]:
+    """Ray task: the items of one input file not in `skip`, as rows with a fixed schema (strings only)."""
+    return [
+        {"id": it["id"], "text": it.get("text", ""), "error": it.get("error", "")}
+        for it in read_file(row["path"])
+        if it["id"] not in skip
+    ]
 
 
 class RayAnnotator:
@@ -86,7 +90,7 @@ def annotate_ray(
 ) -> Summary:
     """Annotate `paths` into `out` on Ray; `actors` defaults to the cluster's CPU count.
 
-    Documents skipped by --resume are filtered out on the workers, so `Summary.skipped` stays 0.
+    Documents skipped by --resume are dropped where the files are read, so `Summary.skipped` stays 0.
     """
     import ray
 
@@ -97,14 +101,14 @@ def annotate_ray(
     files = [str(p.resolve()) for p in expand_inputs(paths)]
     model_dir = str(resolve_model_path(model))
     started = ensure_ray(address, num_cpus)
+    ray.data.DataContext.get_current().enable_progress_bars = False  # our own bar counts documents
     try:
         writer = OutputWriter(out, fmt, resume)
-        done = writer.done_ids
         if actors is None or actors < 1:
             actors = max(1, int(ray.cluster_resources().get("CPU", 1)))
-        ds = ray.data.from_items([{"path": f} for f in files]).flat_map(read_rows)
-        if done:
-            ds = ds.filter(lambda row: row["id"] not in done)
+        ds = ray.data.from_items([{"path": f} for f in files])
+        # reading is light next to the model: no CPU reserved, so actors on every CPU cannot starve it
+        ds = ds.flat_map(read_rows, fn_kwargs={"skip": frozenset(writer.done_ids)}, num_cpus=0)
         ds = ds.map_batches(
             RayAnnotator,
             fn_constructor_kwargs={"model": model_dir, "segmenter": segmenter},

@@ -30,6 +30,10 @@ HEADLINE_METRICS: tuple[str, ...] = (
 )
 
 
+class PredictionError(ValueError):
+    """Predictions that cannot be scored against the gold; the message lists every problem."""
+
+
 @dataclass
 class Match:
     """One multiset comparison: what was found, missed (in gold only) and spurious (predicted only)."""
@@ -163,7 +167,7 @@ def read_predictions(path: str | Path) -> tuple[list[dict], list[str]]:
 def align_predictions(gold_docs: Sequence[dict], pred_docs: Sequence[dict], source: str = "predictions") -> list[dict]:
     """Order predicted documents like the gold: by id, else by identical text; a missing text is the gold's.
 
-    Raises ValueError naming every gold document without a prediction, whose prediction was made on
+    Raises PredictionError naming every gold document without a prediction, whose prediction was made on
     a different text (its offsets would not mean the same characters) or has offsets or relation
     indices that do not fit. Duplicate spans are allowed: the scorer counts them as spurious.
     """
@@ -185,7 +189,7 @@ def align_predictions(gold_docs: Sequence[dict], pred_docs: Sequence[dict], sour
         if not doc_problems:
             aligned.append(pred)
     if problems:
-        raise ValueError("\n".join(problems))
+        raise PredictionError("\n".join(problems))
     return aligned
 
 

@@ -157,13 +157,17 @@ def test_unscorable_predictions_are_refused(files: dict[str, Path], capsys: pyte
 def test_compare_runs_the_rule_baseline(files: dict[str, Path], capsys: pytest.CaptureFixture):
     out = files["dir"] / "compare.json"
     html = files["dir"] / "html"
-    args = ["--gold", str(files["gold"]), "--compare", "rules", "--json", str(out), "--html", str(html)]
-    assert evaluate.main([*args, "--bootstrap", "20"]) == 0
-    scores = json.loads(out.read_text(encoding="utf-8"))["rules"]
-    assert scores["relations"]["given_entities"] is not None  # the baseline relates gold entities too
-    assert 0.0 <= scores["entities"]["micro"]["f"] <= 1.0
-    assert "| rules |" in capsys.readouterr().out
+    args = ["--gold", str(files["gold"]), "--compare", "rules", "--pred", str(files["pred"])]
+    assert evaluate.main([*args, "--json", str(out), "--html", str(html), "--bootstrap", "20"]) == 0
+    scores = json.loads(out.read_text(encoding="utf-8"))
+    assert list(scores) == ["rules", str(files["pred"])]
+    assert scores["rules"]["relations"]["given_entities"] is not None  # the baseline relates gold entities too
+    assert 0.0 <= scores["rules"]["entities"]["micro"]["f"] <= 1.0
+    assert scores[str(files["pred"])]["entities"]["micro"]["tp"] == 5
+    table = capsys.readouterr().out
+    assert "| rules |" in table and f"| {files['pred']} | 0.667 [" in table
     assert "displacy" in (html / "rules" / "g1.html").read_text(encoding="utf-8")
+    assert (html / "pred.jsonl" / "g1.html").exists()
 
 
 def test_missing_model_directory_is_an_error(files: dict[str, Path], capsys: pytest.CaptureFixture):

@@ -136,7 +136,10 @@ def test_latin_words_keep_a_space_across_a_pdf_break() -> None:
 
 
 def test_sentences_per_guidelines() -> None:
-    text = "# 标题\n\n### 淮安区:\n\n一季度,新开工项目2个;新竣工项目\n\n1个。在建项目24个！下一步“加快建设。”\n清江浦区：\n全区..."
+    text = (
+        "# 标题\n\n### 淮安区:\n\n一季度,新开工项目2个;新竣工项目\n\n1个。在建项目24个！下一步“加快建设。”\n"
+        "清江浦区：\n全区..."
+    )
     sentences = [text[s:e] for s, e in sentence_spans(text)]
     assert sentences == [
         "# 标题",

@@ -12,11 +12,10 @@ from spacy.tokens import Doc
 
 from pipeline.components import set_entities
 from pipeline.segmenter import make_tokenizer_nlp, segment_document, train_segmenter
-from tests.fixtures_model import REPO
 
 pytest_plugins = ["tests.fixtures_model"]  # tiny_model, tiny_nlp, seed_text (trained once per session)
 
-GOLD_TRAIN = REPO / "corpus" / "gold" / "train.jsonl"
+GOLD_TRAIN = Path(__file__).resolve().parents[1] / "corpus" / "gold" / "train.jsonl"
 
 
 def gold_docs() -> list[dict]:
@@ -44,7 +43,7 @@ def test_tokens_are_split_where_entities_cut_through_words():
         {"start": 0, "end": 4, "label": "DISTRICT"},
         {"start": 4, "end": 7, "label": "STAGE"},
         {"start": 9, "end": 12, "label": "COUNT"},
-        {"start": 18, "end": 26, "label": "MONEY"},
+        {"start": 18, "end": 25, "label": "MONEY"},
     ]
     relations = [{"head": 2, "tail": 1, "label": "stage"}]
     set_entities(doc, entities, relations)
@@ -176,3 +175,32 @@ def test_offsets_stay_exact_through_normalisation(tiny_nlp, seed_text):
     expected = {(where[e["start"]], where[e["end"] - 1] + 1, e["label"]) for e in plain._.entities}
     assert entity_keys(doc._.entities) == expected
     assert_spans_exact(doc)
+
+
+def test_model_folder_with_a_segmenter_loads_pkuseg_and_round_trips(pkuseg_dir, tiny_model, tmp_path, seed_text):
+    import shutil
+
+    import pipeline
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)
+    shutil.copytree(pkuseg_dir, model / "segmenter")
+    nlp = pipeline.load(model)
+    assert nlp.tokenizer.segmenter == "pkuseg" and pipeline.load(model, segmenter="char").tokenizer.segmenter == "char"
+    doc = nlp(seed_text[:1200])
+    assert doc._.entities and any(len(t) > 1 for t in doc)
+    assert_spans_exact(doc)
+    nlp.to_disk(tmp_path / "saved")
+    again = spacy.load(tmp_path / "saved")(seed_text[:1200])
+    assert [t.text for t in again] == [t.text for t in doc] and again._.records == doc._.records
+
+
+def test_cli_train_segmenter(tmp_path, capsys):
+    from pipeline.__main__ import main
+
+    out = tmp_path / "seg"
+    assert main(["train-segmenter", "--corpus", str(GOLD_TRAIN), "--out", str(out), "--iterations", "1",
+                 "--limit", "3"]) == 0  # fmt: skip
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["documents"] == {"train": 2, "dev": 1} and (out / "weights.npz").exists()
+    assert json.loads((out / "segmenter.json").read_text()) == stats

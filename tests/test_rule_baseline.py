@@ -85,11 +85,12 @@ def test_counts_of_other_things_and_stage_words_without_figures_are_skipped():
 
 
 def test_offsets_point_into_the_original_traditional_full_width_text():
-    text = "東臺市一季度新簽約億元以上項目２４個,協議投資２１８．６億元。"
+    text = "東臺市一季度新簽約億元以上項目２４個,協議投資２１８．６億元,分別完成目標任務的３０％、４０％。"
     entities, relations = run(text)
     assert ("２４個", "COUNT", False) in entities
     assert ("２４個", "amount", "２１８．６億元") in relations
     assert ("２４個", "district", "東臺市") in relations
+    assert {("３０％", "rate", "２４個"), ("４０％", "rate", "２１８．６億元")} <= relations  # 分別 read as 分别
 
 
 def test_predict_relations_indexes_the_given_entities():

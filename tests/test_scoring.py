@@ -12,6 +12,7 @@ from pipeline.scoring import (
     bootstrap_ci,
     compare_documents,
     headline_f1,
+    predict_documents,
     prf,
     score_documents,
 )
@@ -219,3 +220,25 @@ def test_bootstrap_intervals_bracket_the_score_and_are_seeded():
     assert ci["relations_given_entities"] is None
     perfect = bootstrap_ci(compare_documents(golds, golds), resamples=50)
     assert perfect["entities"] == (1.0, 1.0)
+
+
+class FixedSystem:
+    """Stands in for a model: returns the gold entities (plus a PERIOD) and one fixed relation."""
+
+    def __init__(self, with_given: bool):
+        if with_given:
+            self.predict_relations = lambda texts, entities: [[{"head": 0, "tail": 1, "label": "amount"}]] * len(texts)
+
+    def predict(self, texts: list[str], batch_size: int = 8) -> list[dict]:
+        ents = [E["COUNT"], E["MONEY"], {"start": 30, "end": 32, "label": "PERIOD"}]
+        return [{"entities": ents, "relations": [{"head": 0, "tail": 1, "label": "amount"}]} for _ in texts]
+
+
+def test_predict_documents_runs_a_system_end_to_end_and_on_gold_entities():
+    gold = doc([E["COUNT"], E["MONEY"], {"start": 30, "end": 32, "label": "PERIOD"}], [(0, 1, "amount")])
+    pred, given = predict_documents(FixedSystem(with_given=True), [gold])
+    assert (pred[0]["id"], pred[0]["text"]) == ("d1", TEXT)
+    assert [e["label"] for e in given[0]["entities"]] == ["COUNT", "MONEY"]  # scored gold entities only
+    scores = score_documents([gold], pred, given)
+    assert scores["relations"]["given_entities"]["f"] == scores["relations"]["end_to_end"]["f"] == 1.0
+    assert predict_documents(FixedSystem(with_given=False), [gold])[1] is None

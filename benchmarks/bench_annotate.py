@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> dict:
         "docs_per_s": round(summary.documents / seconds, 2),
         "peak_rss_mb": peak_rss_mb(),
         "settings": {"model": str(args.model or "models/default"), "batch_size": args.batch_size,
-                     "n_process": args.n_process, "segmenter": args.segmenter,
+                     "n_process": args.n_process, "segmenter": nlp.tokenizer.segmenter,
                      "torch_threads": torch.get_num_threads()},  # fmt: skip
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
     }
@@ -119,7 +119,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--n-process", type=int, default=1)
-    parser.add_argument("--segmenter", choices=("char", "pkuseg", "auto"), default="char")
+    parser.add_argument("--segmenter", choices=("char", "pkuseg", "auto"), help="default: as `annotate`")
     parser.add_argument("--out", type=Path, default=REPO / "runs" / "bench_annotate.json", help="JSON results")
     args = parser.parse_args()
     result = run(args)

@@ -21,7 +21,6 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,7 +41,10 @@ MIN_CHARS = 300
 SECTION_BUDGET = 2000
 NOISE_RATES = {"pdf_break": 0.4, "fullwidth": 0.12, "traditional": 0.08, "chinese_numeral": 0.25}
 ENUM_MARKERS: tuple[Callable[[int], str], ...] = (
-    lambda k: f"（{k}）", lambda k: f"({k})", lambda k: f"{k}.", lambda k: f"{k}、",
+    lambda k: f"（{k}）",
+    lambda k: f"({k})",
+    lambda k: f"{k}.",
+    lambda k: f"{k}、",
 )
 
 
@@ -58,8 +60,9 @@ class Area:
 
     def scope(self, siblings: tuple[tuple[str, ...], ...] = ()) -> Scope:
         names = (self.surface, *(n for n in self.division.names if n != self.surface))
-        return Scope(names=names, ref=reference(self.division), parent_ref=parent_reference(self.division),
-                     siblings=siblings)
+        return Scope(
+            names=names, ref=reference(self.division), parent_ref=parent_reference(self.division), siblings=siblings
+        )
 
 
 def reference(div: Division) -> str:
@@ -131,14 +134,14 @@ def write_paragraph(d: Draft, scope: Scope, figures: int, proses: int, theme: bo
     rng = d.rng
     if theme:
         d.begin()
-        d.t(rng.choice(prose.THEMES))
+        d.t(d.fresh(prose.THEMES))
         d.end()
     kinds = [figure_kind(rng) for _ in range(figures)] + ["prose"] * proses
     rng.shuffle(kinds)
     kinds.sort(key=lambda k: k == "target")
     for kind in kinds:
         if kind == "prose":
-            d.prose(rng.choice(pool), scope)
+            d.prose(d.fresh(pool), scope)
         else:
             write_figure(d, scope, kind)
 
@@ -161,20 +164,19 @@ def write_title(d: Draft, main: Area, named: bool) -> None:
         d.heading(2, lambda: d.t(rng.choice(prose.SUBTITLES)))
 
 
-def write_intro(d: Draft, main: Scope | None, siblings: tuple[tuple[str, ...], ...], plain_scope: Scope) -> None:
-    """Opening paragraph(s); figures about the main area only when the article names it."""
+def write_intro(d: Draft, main: Scope, named: bool, siblings: tuple[tuple[str, ...], ...]) -> None:
+    """Opening paragraph. Figures about the main area only when the title or the opening sentence names it
+    (spec §5: the main district comes from there)."""
     rng = d.rng
-    scope = main or plain_scope
-    first = rng.choice([p for p in prose.INTRO if ("{name}" in p) == (main is not None and rng.random() < 0.3)]
-                       or list(prose.INTRO))
-    d.prose(first, scope)
-    if main is not None:
-        for _ in range(rng.randint(0, 3)):
+    name_first = rng.random() < (0.3 if named else 0.4)
+    d.prose(d.fresh(tuple(p for p in prose.INTRO if ("{name}" in p) == name_first)), main)
+    if named or name_first:
+        for _ in range(rng.randint(0, 4)):
             write_figure(d, main, figure_kind(rng))
         if len(siblings) >= 2 and rng.random() < 0.35:
             write_figure(d, Scope(main.names, main.ref, main.parent_ref, siblings), "multi")
     if rng.random() < 0.5:
-        d.prose(rng.choice([p for p in prose.INTRO if "{name}" not in p]), scope)
+        d.prose(d.fresh(tuple(p for p in prose.INTRO if "{name}" not in p)), main)
     d.paragraph_break()
 
 
@@ -184,7 +186,14 @@ def write_area(d: Draft, area: Area, style: str, k: int) -> None:
     scope = area.scope()
     if style in ("heading", "nameline"):
         colon = rng.choice(("", d.style.colon, "：")) if style == "heading" else rng.choice(("：", ":"))
-        d.heading(3 if style == "heading" else 7, lambda: (d.ent(area.surface, "DISTRICT"), d.t(colon)))
+        number = f"{'一二三四五六七八'[k]}、" if style == "heading" and d.style.numbered else ""
+
+        def name_line() -> None:
+            d.marker(number)
+            d.ent(area.surface, "DISTRICT")
+            d.t(colon)
+
+        d.heading(3 if style == "heading" else 7, name_line)
         if style == "heading" and rng.random() < 0.6:
             d.heading(4, lambda: d.prose_inline(rng.choice(prose.SECTION_SUBTITLES)))
         for p in range(rng.randint(1, 3)):
@@ -223,21 +232,24 @@ def write_dash_list(d: Draft, areas: list[Area]) -> None:
 def write_outro(d: Draft, scope: Scope) -> None:
     rng = d.rng
     if rng.random() < 0.6:
-        d.prose(rng.choice(prose.OUTRO), scope)
+        d.prose(d.fresh(prose.OUTRO), scope)
         d.paragraph_break()
     if rng.random() < 0.4:
         d.t(rng.choice(prose.AUTHORS))
 
 
 def write_single(d: Draft, main: Area) -> None:
-    """One county or zone: themed paragraphs, some with （一）-style headings."""
+    """One county or zone: themed paragraphs, some under （一）-style headings."""
     rng = d.rng
     scope = main.scope()
-    for p in range(rng.randint(2, 5)):
+    headings = 0
+    for _ in range(rng.randint(3, 6)):
         if d.length > SECTION_BUDGET:
             break
         if rng.random() < 0.2:
-            d.heading(8, lambda p=p: (d.marker(f"（{'一二三四五'[p]}）"), d.t(rng.choice(prose.THEMES).split(",")[0])))
+            number = f"（{'一二三四五六'[headings]}）"
+            headings += 1
+            d.heading(8, lambda number=number: (d.marker(number), d.t(d.fresh(prose.THEMES).split(",")[0])))
         write_paragraph(d, scope, rng.randint(1, 3), rng.randint(0, 2), rng.random() < 0.4, prose.SECTION)
         d.paragraph_break()
 
@@ -255,7 +267,7 @@ def compose(d: Draft, kind: str) -> str:
         finish(d, main.scope())
         return "single"
     siblings = tuple(a.scope().names for a in areas)
-    write_intro(d, main.scope() if named_title else None, siblings, main.scope())
+    write_intro(d, main.scope(), named_title, siblings)
     style = rng.choices([s for s, _ in SECTION_STYLES], weights=[w for _, w in SECTION_STYLES])[0]
     if style == "dash":
         write_dash_list(d, areas)
@@ -270,8 +282,8 @@ def compose(d: Draft, kind: str) -> str:
 
 def finish(d: Draft, scope: Scope) -> None:
     """Pad a short article with framing prose (no figures), then close it."""
-    while d.length < MIN_CHARS:
-        d.prose(d.rng.choice(prose.SECTION), scope)
+    while d.length < MIN_CHARS + 40:
+        d.prose(d.fresh(prose.SECTION), scope)
         d.paragraph_break()
     write_outro(d, scope)
 
@@ -344,8 +356,11 @@ def compact(text: str) -> str:
 def fig_relations(f: Fig) -> list[tuple[Ent, Ent, str]]:
     """Relations a fact implies (GUIDELINES "Relations"): qualifiers, district, amounts, rates, part_of."""
     anchor = f.anchor
-    rels = [(anchor, e, label) for e, label in ((f.stage_ent, "stage"), (f.tier_ent, "tier"),
-                                                (f.industry_ent, "industry")) if e is not None]
+    rels = [
+        (anchor, e, label)
+        for e, label in ((f.stage_ent, "stage"), (f.tier_ent, "tier"), (f.industry_ent, "industry"))
+        if e is not None
+    ]
     if f.whole is None and f.district_ent is not None:
         rels.append((anchor, f.district_ent, "district"))
     if f.count_ent is not None:
@@ -380,8 +395,13 @@ def fig_records(d: Draft, text: str, main: Ent | None) -> list[dict]:
             base = resolved(f.whole)
         else:
             district = f.district_ent or f.home or main
-            base = {"district": surface(district) if district else None, "stage": None, "tier": None,
-                    "industry": None, "target": False}
+            base = {
+                "district": surface(district) if district else None,
+                "stage": None,
+                "tier": None,
+                "industry": None,
+                "target": False,
+            }
         tier = f.tier
         return {
             "district": base["district"],
@@ -401,29 +421,39 @@ def fig_records(d: Draft, text: str, main: Ent | None) -> list[dict]:
                 entry.update(currency=m.currency, value=m.value)
             amounts.append(entry)
         rates = [
-            {"text": surface(r.ent), "percent": float(r.percent), "kind": r.kind,
-             "of": "count" if r.of is f.count_ent and f.count_ent is not None else "amount"}
+            {
+                "text": surface(r.ent),
+                "percent": float(r.percent),
+                "kind": r.kind,
+                "of": "count" if r.of is f.count_ent and f.count_ent is not None else "amount",
+            }
             for r in sorted(f.rates, key=lambda r: r.ent.start)
         ]
-        evidence = [f.anchor, *(e for e, _ in ((f.stage_ent, 0), (f.tier_ent, 0), (f.industry_ent, 0)) if e),
-                    *(m.ent for m in f.amounts), *(r.ent for r in f.rates)]
+        evidence = [
+            f.anchor,
+            *(e for e, _ in ((f.stage_ent, 0), (f.tier_ent, 0), (f.industry_ent, 0)) if e),
+            *(m.ent for m in f.amounts),
+            *(r.ent for r in f.rates),
+        ]
         if f.whole is None and f.district_ent is not None:
             evidence.append(f.district_ent)
         tier = q["tier"]
-        records.append({
-            "district": q["district"],
-            "stage": q["stage"],
-            "tier": tier.text if tier else None,
-            "tier_min_yuan": tier.low if tier else None,
-            "tier_max_yuan": tier.high if tier else None,
-            "industry": q["industry"],
-            "target": q["target"],
-            "count": f.count,
-            "amounts": amounts,
-            "rates": rates,
-            "parent": index[id(f.whole)] if f.whole is not None else None,
-            "evidence": {"start": min(e.start for e in evidence), "end": max(e.end for e in evidence)},
-        })
+        records.append(
+            {
+                "district": q["district"],
+                "stage": q["stage"],
+                "tier": tier.text if tier else None,
+                "tier_min_yuan": tier.low if tier else None,
+                "tier_max_yuan": tier.high if tier else None,
+                "industry": q["industry"],
+                "target": q["target"],
+                "count": f.count,
+                "amounts": amounts,
+                "rates": rates,
+                "parent": index[id(f.whole)] if f.whole is not None else None,
+                "evidence": {"start": min(e.start for e in evidence), "end": max(e.end for e in evidence)},
+            }
+        )
     return records
 
 
@@ -448,8 +478,7 @@ def assemble(d: Draft, doc_id: str, meta: dict, title_span: Span) -> dict:
                 relations.append({"head": key[0], "tail": key[1], "label": label})
     relations.sort(key=lambda r: (r["head"], r["tail"], r["label"]))
     records = fig_records(d, text, main_district(d, title_span))
-    return {"id": doc_id, "text": text, "entities": entities, "relations": relations, "records": records,
-            "meta": meta}
+    return {"id": doc_id, "text": text, "entities": entities, "relations": relations, "records": records, "meta": meta}
 
 
 # --------------------------------------------------------------------------- documents
@@ -463,6 +492,7 @@ def document_style(rng: random.Random) -> Style:
         colon=":" if ascii_punct else "：",
         paren=("(", ")") if ascii_punct else ("（", "）"),
         chinese_rate=0.35 if rng.random() < NOISE_RATES["chinese_numeral"] else 0.0,
+        numbered=rng.random() < 0.2,
     )
 
 
@@ -483,8 +513,14 @@ def generate_document(seed: int, index: int) -> dict:
         text = to_traditional(text)
         d.tags.add("traditional")
     d.parts, d.length = [text], len(text)
-    meta = {"source": "synthetic", "generator": "corpus.generate", "seed": seed, "layout": layout,
-            "noise": sorted(d.tags), "templates": d.used}
+    meta = {
+        "source": "synthetic",
+        "generator": "corpus.generate",
+        "seed": seed,
+        "layout": layout,
+        "noise": sorted(d.tags),
+        "templates": d.used,
+    }
     return assemble(d, f"synth-{seed}-{index:05d}", meta, title_span)
 
 

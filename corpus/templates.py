@@ -63,29 +63,73 @@ TIER_SPLITS: tuple[tuple[str, ...], ...] = (
     ("1-5亿元", "5亿元以上"),
 )
 INDUSTRIES: tuple[tuple[str, float], ...] = (
-    ("工业", 30), ("先进制造业", 10), ("高新技术产业", 10), ("服务业", 8), ("现代服务业", 4), ("农业", 5),
-    ("现代农业", 2), ("制造业", 8), ("战略性新兴产业", 4), ("文旅", 2), ("基础设施", 3), ("新能源", 2),
+    ("工业", 30),
+    ("先进制造业", 10),
+    ("高新技术产业", 10),
+    ("服务业", 8),
+    ("现代服务业", 4),
+    ("农业", 5),
+    ("现代农业", 2),
+    ("制造业", 8),
+    ("战略性新兴产业", 4),
+    ("文旅", 2),
+    ("基础设施", 3),
+    ("新能源", 2),
 )
 #: sectors that break an 工业 group down (seed: 工业项目22个,其中先进制造业项目5个、高新技术产业项目6个)
 INDUSTRY_SUBSECTORS = ("先进制造业", "高新技术产业", "战略性新兴产业", "新能源")
 INDUSTRY_SIBLINGS = ("工业", "服务业", "农业", "基础设施", "文旅")
 #: stage surface → record stage (spec §5: leading 新 removed, 纳入 → 入库)
 STAGES: dict[str, str] = {
-    "新签约": "签约", "签约": "签约", "新招引": "招引", "招引": "招引", "新开工": "开工", "开工": "开工",
-    "新竣工": "竣工", "竣工": "竣工", "在建": "在建", "在谈": "在谈", "纳入": "入库",
+    "新签约": "签约",
+    "签约": "签约",
+    "新招引": "招引",
+    "招引": "招引",
+    "新开工": "开工",
+    "开工": "开工",
+    "新竣工": "竣工",
+    "竣工": "竣工",
+    "在建": "在建",
+    "在谈": "在谈",
+    "纳入": "入库",
 }
 #: surfaces of one pipeline step, for templates that need a step of a kind
 SIGNING = ("新签约", "签约", "新招引", "招引")
 BUILDING = ("新开工", "开工", "新竣工", "竣工", "在建")
 #: investment phrase before a money → amounts[].kind (the phrase's 投资/引资 word, GUIDELINES "Records")
-SIGNING_AMOUNTS = (("协议引资", "协议引资"), ("协议投资", "协议投资"), ("协议总投资", "协议总投资"),
-                   ("总投资", "总投资"), ("计划总投资", "计划总投资"), ("计划投资", "计划投资"))
-BUILDING_AMOUNTS = (("总投资", "总投资"), ("计划总投资", "计划总投资"), ("年度计划投资", "年度计划投资"),
-                    ("完成投资", "投资"), ("完成有效投资", "有效投资"), ("总投资额", "总投资"))
+SIGNING_AMOUNTS = (
+    ("协议引资", "协议引资"),
+    ("协议投资", "协议投资"),
+    ("协议总投资", "协议总投资"),
+    ("总投资", "总投资"),
+    ("计划总投资", "计划总投资"),
+    ("计划投资", "计划投资"),
+)
+BUILDING_AMOUNTS = (
+    ("总投资", "总投资"),
+    ("计划总投资", "计划总投资"),
+    ("年度计划投资", "年度计划投资"),
+    ("完成投资", "完成投资"),
+    ("完成有效投资", "有效投资"),
+    ("总投资额", "总投资"),
+)
 #: prefixes that stay outside a MONEY span (GUIDELINES: 超/近/约/达 outside)
 MONEY_PREFIXES = ("超", "近", "约", "达")
-PERIODS = ("一季度", "今年以来", "截至目前", "上半年", "1-5月", "前三季度", "截至6月底", "一季度以来",
-           "今年1-4月", "1至8月", "去年以来", "截至9月底")
+PERIODS = (
+    "一季度",
+    "今年以来",
+    "截至目前",
+    "上半年",
+    "1-5月",
+    "前三季度",
+    "截至6月底",
+    "一季度以来",
+    "今年1-4月",
+    "1至8月",
+    "去年以来",
+    "截至9月底",
+)
+GOAL_PERIODS = ("下一步", "今年", "2023年", "新的一年里")
 FULLWIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
 
 # --------------------------------------------------------------------------- text under construction
@@ -173,6 +217,7 @@ class Style:
     colon: str = ":"
     paren: tuple[str, str] = ("(", ")")
     chinese_rate: float = 0.0
+    numbered: bool = False  # headings numbered 一、二、…
 
 
 class Draft:
@@ -194,6 +239,14 @@ class Draft:
         self.subject: Ent | None = None  # district named as the subject of the current sentence
         self._sentence: Span | None = None
         self._block_start = True
+        self._said: set[str] = set()
+
+    def fresh(self, pool: tuple[str, ...]) -> str:
+        """A prose template not yet used in this document (any, once the pool is used up)."""
+        unused = [p for p in pool if p not in self._said] or list(pool)
+        choice = self.rng.choice(unused)
+        self._said.add(choice)
+        return choice
 
     # ---- raw writing
     @property
@@ -361,12 +414,13 @@ class Draft:
 
     def money(self, f: Fig, yi: float, kind: str | None = None, currency: str = "CNY") -> Ent:
         """Write a MONEY of about `yi` 亿 for `f` (an amount when `f` has a count)."""
-        text, value = self.money_text(yi, currency)
+        text, value = self.money_text(yi, currency, round_figure=f.target)
         e = self.ent(text, "MONEY", f.target)
         f.amounts.append(Money(e, kind, value, currency))
         return e
 
-    def money_text(self, yi: float, currency: str) -> tuple[str, int]:
+    def money_text(self, yi: float, currency: str, round_figure: bool = False) -> tuple[str, int]:
+        """Surface and value of about `yi` 亿 (goals are round figures)."""
         rng = self.rng
         word = "美元" if currency == "USD" else "元"
         if currency == "USD":
@@ -375,7 +429,7 @@ class Draft:
             number, unit, scale = decimal_round(yi / 10000, rng.choice((1, 2))), "万亿", 10**12
             self.tags.add("wan_yi_yuan")
         elif yi >= 1:
-            number, unit, scale = decimal_round(yi, rng.choice((0, 1, 2, 2))), "亿", YI
+            number, unit, scale = decimal_round(yi, 0 if round_figure else rng.choice((0, 1, 2, 2))), "亿", YI
         else:
             wan = yi * 10000
             number = decimal_round(max(wan, 1), rng.choice((0, 1))) if wan < 100 else Decimal(round(wan, -2))
@@ -395,8 +449,9 @@ class Draft:
             text = fmt_decimal(value) + ("个百分点" if points else "%")
         return self.ent(text, "PERCENT", target)
 
-    def rate(self, f: Fig, of: Ent, kind: str, value: Decimal | None = None, points: bool = False,
-             target: bool = False) -> Ent:
+    def rate(
+        self, f: Fig, of: Ent, kind: str, value: Decimal | None = None, points: bool = False, target: bool = False
+    ) -> Ent:
         """A PERCENT describing `of` (a completion rate of a goal is a reported figure: target False)."""
         value = value if value is not None else pct(self.rng)
         e = self.percent(value, target, points)
@@ -404,10 +459,13 @@ class Draft:
         return e
 
     # ---- sentence openers
-    def open(self, scope: Scope, name: bool | None = None, name_first: bool = False, adverb: bool = True) -> None:
-        """Start a sentence: optional period, the area named or referred to, optional adverb."""
+    def open(
+        self, scope: Scope, name: bool | None = None, name_first: bool = False, adverb: bool = True, goal: bool = False
+    ) -> None:
+        """Start a sentence: optional period, the area named or referred to, optional adverb (not for goals)."""
         rng = self.rng
-        period = rng.choice(PERIODS) if rng.random() < 0.6 else ""
+        period = rng.choice(GOAL_PERIODS if goal else PERIODS) if rng.random() < (0.4 if goal else 0.6) else ""
+        adverb = adverb and not goal
         if self._sentence is not None:  # the layout wrote a lead naming the area (【淮安区】, （1）淮安区：)
             if period:
                 self.t(period + ("" if self.parts[-1] == self.surface(self.subject) else self.style.comma))
@@ -418,11 +476,12 @@ class Draft:
 
     def lead(self, surface: str, after: str = "", marker: str = "") -> None:
         """Open a sentence with the area's name as its subject (bullet, bracket or paragraph opening)."""
-        self.begin()
+        span = self.begin()
         if marker:
             self.marker(marker)
         self.subject = self.ent(surface, "DISTRICT")
         self.t(after)
+        self.protected.append(Span(span.start, self.length))  # a broken marker would hide the name
 
     def _open_fresh(self, scope: Scope, name: bool | None, name_first: bool, period: str) -> None:
         rng = self.rng
@@ -438,20 +497,30 @@ class Draft:
             if name:
                 self._name(scope)
             elif rng.random() < 0.6:
-                self.t(scope.ref)
+                self.t(self.reference(scope))
+
+    def reference(self, scope: Scope) -> str:
+        """全区 mostly, 该区 sometimes (references are not entities; the record builder resolves them)."""
+        if scope.ref.startswith("全") and self.rng.random() < 0.25:
+            return "该" + scope.ref[1:]
+        return scope.ref
 
     def _name(self, scope: Scope) -> None:
-        surface = scope.names[0] if len(scope.names) == 1 or self.rng.random() < 0.8 else self.rng.choice(scope.names)
-        self.subject = self.ent(surface, "DISTRICT")
+        """The area as the sentence's subject. A paragraph that opens with a name is a section of that name
+        for the record builder, so there it is written exactly as the section names it; inside a sentence
+        a short form may vary (涟水县 … 涟水)."""
+        names = scope.names
+        varied = not self._block_start and len(names) > 1 and self.rng.random() < 0.2
+        self.subject = self.ent(self.rng.choice(names[1:]) if varied else names[0], "DISTRICT")
 
 
 # --------------------------------------------------------------------------- numbers
 
 
 def cn_integer(n: int) -> str:
-    """Chinese numeral as articles write it (2 → 两 before 百/千/万, 12 → 十二)."""
+    """Chinese numeral as articles write it (2000 → 两千, 12 → 十二, 273 → 二百七十三)."""
     text = cn2an.an2cn(n)
-    return "两" + text[1:] if text.startswith("二") and len(text) > 1 and text[1] in "百千万亿" else text
+    return "两" + text[1:] if len(text) == 2 and text[0] == "二" and text[1] in "百千万亿" else text
 
 
 def decimal_round(x: float, places: int) -> Decimal:
@@ -493,8 +562,10 @@ def split(rng: random.Random, total: int, k: int) -> list[int]:
 
 
 def subset(rng: random.Random, total: int, k: int) -> list[int]:
-    """k positive counts that together stay below total (a 其中 list need not exhaust its whole)."""
-    return split(rng, max(k, rng.randint(k, max(k, total - 1))), k) if total > k else [1] * k
+    """k positive counts, largest first, that together stay below total (a 其中 list need not exhaust its whole)."""
+    if total <= k:
+        return [1] * k
+    return sorted(split(rng, rng.randint(max(k, total // 2), total - 1), k), reverse=True)
 
 
 # --------------------------------------------------------------------------- noun phrases
@@ -521,8 +592,9 @@ def maybe_industry(rng: random.Random, p: float = 0.3) -> str | None:
     return pick_industry(rng) if rng.random() < p else None
 
 
-def np_group(d: Draft, f: Fig, stage: str | None, tier: Tier | None, industry: str | None, n: int,
-             measure: str = "个") -> None:
+def np_group(
+    d: Draft, f: Fig, stage: str | None, tier: Tier | None, industry: str | None, n: int, measure: str = "个"
+) -> None:
     """{stage}{tier}{industry}项目{count} — the seed's commonest noun phrase."""
     if stage:
         d.stage(f, stage)
@@ -535,14 +607,21 @@ def np_group(d: Draft, f: Fig, stage: str | None, tier: Tier | None, industry: s
 
 
 def amount_clause(d: Draft, f: Fig, choices: tuple[tuple[str, str], ...], sep: str | None = None) -> Ent:
-    """,{kind phrase}[超/近/约]{money} — the investment of the group just counted."""
+    """,{kind phrase}[超/近/约]{money} — the investment of the group just counted.
+
+    A part's money is its share of its whole's (a part never outweighs the whole it belongs to)."""
     rng = d.rng
     phrase, kind = rng.choice(choices)
     d.t(sep if sep is not None else d.style.comma)
     d.t(phrase)
     if rng.random() < 0.12:
         d.t(rng.choice(MONEY_PREFIXES))
-    return d.money(f, invest_for(rng, f.count or 1, f.size), kind)
+    whole = f.whole
+    if whole is not None and whole.amounts and whole.count and whole.amounts[0].currency == "CNY":
+        yi = whole.amounts[0].value / YI * (f.count or 1) / whole.count * rng.uniform(0.5, 1.0)
+    else:
+        yi = invest_for(rng, f.count or 1, f.size)
+    return d.money(f, yi, kind)
 
 
 def amounts_for(stage: str | None) -> tuple[tuple[str, str], ...]:
@@ -569,8 +648,11 @@ def part_list(d: Draft, whole: Fig, items: list[tuple[Tier | None, str | None, i
     return parts
 
 
-def industry_items(rng: random.Random, total: int, k: int) -> list[tuple[None, str, int]]:
-    sectors = rng.sample(INDUSTRY_SUBSECTORS + INDUSTRY_SIBLINGS[1:], k)
+def industry_items(
+    rng: random.Random, total: int, k: int, sectors: tuple[str, ...] = INDUSTRY_SUBSECTORS + INDUSTRY_SIBLINGS[1:]
+) -> list[tuple[None, str, int]]:
+    """k sector parts of a group (sub-sectors of 工业 when the group is itself 工业)."""
+    sectors = rng.sample(sectors, k)
     return [(None, s, n) for s, n in zip(sectors, subset(rng, total, k), strict=True)]
 
 
@@ -667,8 +749,9 @@ def _count_first(d: Draft, sc: Scope) -> None:
     if rng.random() < 0.5:
         d.industry(f, pick_industry(rng))
     d.t("项目")
-    stage, tail = rng.choice((("开工", ""), ("竣工", ""), ("签约", ""), ("新开工", ""), ("开工", "建设"),
-                              ("竣工", "投产"), ("签约", "落地")))
+    stage, tail = rng.choice(
+        (("开工", ""), ("竣工", ""), ("签约", ""), ("新开工", ""), ("开工", "建设"), ("竣工", "投产"), ("签约", "落地"))
+    )
     d.stage(f, stage)
     d.t(tail)
     if rng.random() < 0.5:
@@ -759,7 +842,7 @@ def _library(d: Draft, sc: Scope) -> None:
             d.rate(f, f.count_ent, "other", decimal_round(rng.uniform(1, 15), 1), points=True)
         elif rng.random() < 0.3:
             d.t(d.style.comma + "同比提高")
-            d.rate(f, f.count_ent, "growth", decimal_round(rng.uniform(1, 15), 1), points=True)
+            d.rate(f, f.count_ent, "other", decimal_round(rng.uniform(1, 15), 1), points=True)
     d.end()
 
 
@@ -773,7 +856,7 @@ def _library_of(d: Draft, sc: Scope) -> None:
     d.t(rng.choice(("市重特大项目库", "省市重点项目库", "省级重大项目库")) + "的")
     d.count(f, rng.randint(8, 150))
     d.t("项目")
-    phrase, kind = rng.choice((("完成有效投资", "有效投资"), ("完成投资", "投资"), ("总投资", "总投资")))
+    phrase, kind = rng.choice((("完成有效投资", "有效投资"), ("完成投资", "完成投资"), ("总投资", "总投资")))
     d.t(phrase)
     d.money(f, invest_for(rng, f.count or 1, None) / 3, kind)
     d.end()
@@ -927,7 +1010,7 @@ def _two_amounts(d: Draft, sc: Scope) -> None:
     phrase, kind = rng.choice((("总投资", "总投资"), ("计划总投资", "计划总投资")))
     d.t(d.style.comma + phrase)
     d.money(f, total, kind)
-    phrase, kind = rng.choice((("年度计划投资", "年度计划投资"), ("完成投资", "投资")))
+    phrase, kind = rng.choice((("年度计划投资", "年度计划投资"), ("完成投资", "完成投资")))
     d.t(d.style.comma + phrase)
     d.money(f, total * rng.uniform(0.2, 0.5), kind)
     if rng.random() < 0.5:
@@ -1011,7 +1094,7 @@ def _breakdown_next_sentence(d: Draft, sc: Scope) -> None:
         sub_n = max(3, n * 2 // 3)
         (sub,) = part_list(d, f, [(None, "工业", sub_n)])
         d.t(d.style.comma + "其中")
-        part_list(d, sub, industry_items(rng, sub_n, 2))  # nested: parts of the 工业 sub-total
+        part_list(d, sub, industry_items(rng, sub_n, 2, INDUSTRY_SUBSECTORS))  # nested: parts of the 工业 sub-total
         if rng.random() < 0.5:
             amount_clause(d, sub, amounts_for(stage))  # after a 、 list the money is the sub-total's (decision 5)
     d.end()
@@ -1067,8 +1150,14 @@ def _tier_and_industry_parts(d: Draft, sc: Scope) -> None:
     np_group(d, f, stage_for(rng), TIER_BY_TEXT["亿元以上"], maybe_industry(rng, 0.6), n)
     d.t(d.style.comma + "其中")
     a, b = subset(rng, n, 2)
-    part_list(d, f, [(TIER_BY_TEXT[rng.choice(("10亿元以上", "5亿元以上", "50亿元以上"))], None, a),
-                     (None, rng.choice(INDUSTRY_SUBSECTORS), b)])
+    part_list(
+        d,
+        f,
+        [
+            (TIER_BY_TEXT[rng.choice(("10亿元以上", "5亿元以上", "50亿元以上"))], None, a),
+            (None, rng.choice(INDUSTRY_SUBSECTORS), b),
+        ],
+    )
     d.end()
 
 
@@ -1077,7 +1166,7 @@ def _named_whole_parts(d: Draft, sc: Scope) -> None:
     """新开工项目80个,其中工业项目40个。新开工项目中,50亿元以上项目4个。(decision 2)"""
     rng = d.rng
     target = rng.random() < 0.4
-    d.open(sc)
+    d.open(sc, goal=target)
     if target:
         d.t(rng.choice(("力争全年", "计划全年", "目标")))
     f = d.fig(target=target)
@@ -1181,10 +1270,10 @@ def _two_sectors(d: Draft, sc: Scope) -> None:
     """全区一季度制造业新开工工业项目24个,总投资256亿元 (decision 9)."""
     rng = d.rng
     d.open(sc, adverb=False)
-    d.ent(rng.choice(("制造业", "工业")), "INDUSTRY")
+    d.ent("制造业", "INDUSTRY")
     f = d.fig()
     stage, tier = stage_for(rng, BUILDING[:4]), maybe_tier(rng, 0.4)
-    np_group(d, f, stage, tier, rng.choice(("工业", "先进制造业")), n_for(rng, tier))
+    np_group(d, f, stage, tier, "工业", n_for(rng, tier))
     if rng.random() < 0.7:
         amount_clause(d, f, amounts_for(stage))
     d.end()
@@ -1280,7 +1369,7 @@ def _stage_investment(d: Draft, sc: Scope) -> None:
     if rng.random() < 0.6:
         d.tier(f, pick_tier(rng))
     d.t("项目")
-    phrase, kind = rng.choice((("完成投资", "投资"), ("完成有效投资", "有效投资"), ("累计完成投资", "投资")))
+    phrase, kind = rng.choice((("完成投资", "完成投资"), ("完成有效投资", "有效投资"), ("累计完成投资", "完成投资")))
     d.t(phrase)
     money = d.money(f, rng.uniform(5, 300), kind)
     if rng.random() < 0.5:
@@ -1298,13 +1387,20 @@ def _economy(d: Draft, sc: Scope) -> None:
     phrase = rng.choice(("实现地区生产总值", "完成一般公共预算收入", "实际利用外资", "实际到位资金"))
     d.t(phrase)
     currency = "USD" if phrase == "实际利用外资" else "CNY"
-    d.money(f, rng.uniform(0.5, 8) if currency == "USD" else rng.uniform(20, 3000), None, currency)
+    kind = {"实际利用外资": "实际利用外资", "实际到位资金": "到位资金"}.get(phrase)
+    if currency == "USD":
+        yi = rng.uniform(0.5, 8)
+    elif phrase != "实现地区生产总值":
+        yi = rng.uniform(5, 300)
+    else:
+        yi = rng.uniform(8000, 30000) if sc.ref == "全省" or rng.random() < 0.1 else rng.uniform(200, 3000)
+    d.money(f, yi, kind, currency)
     if rng.random() < 0.7:
         d.t(d.style.comma + "同比增长")
-        d.rate(f, f.anchor, "growth", pct(rng, 1, 15))
+        d.rate(f, f.anchor, "growth", pct(rng, 1, 12))
         if rng.random() < 0.4:
             d.t(d.style.comma + "增速比一季度提高")
-            d.rate(f, f.anchor, "growth", decimal_round(rng.uniform(0.2, 5), 1), points=True)
+            d.rate(f, f.anchor, "other", decimal_round(rng.uniform(0.2, 5), 1), points=True)
     d.end()
 
 
@@ -1326,11 +1422,13 @@ def _small_money(d: Draft, sc: Scope) -> None:
 def _goal_list(d: Draft, sc: Scope) -> None:
     """力争全年招引亿元以上项目90个、10亿元以上项目8个、50亿元以上项目4个 (decision 6)."""
     rng = d.rng
-    d.open(sc, adverb=False)
+    d.open(sc, goal=True)
     d.t(rng.choice(("力争全年", "力争", "全年力争", "计划全年", "目标是全年")))
     stage_ent = None
-    tiers = rng.sample(("亿元以上", "10亿元以上", "50亿元以上", "5亿元以上", "百亿元"), rng.randint(1, 3))
-    for k, tier_name in enumerate(tiers):
+    order = ("亿元以上", "5亿元以上", "10亿元以上", "50亿元以上", "百亿元")
+    tiers = sorted(rng.sample(order, rng.randint(1, 3)), key=order.index)
+    counts = sorted((n_for(rng, TIER_BY_TEXT[t], target=True) for t in tiers), reverse=True)
+    for k, (tier_name, n) in enumerate(zip(tiers, counts, strict=True)):
         if k:
             d.t("、")
         f = d.fig(target=True)
@@ -1338,8 +1436,7 @@ def _goal_list(d: Draft, sc: Scope) -> None:
             stage_ent = d.stage(f, stage_for(rng, ("招引", "新签约", "签约", "新开工", "新招引")))
         else:
             d.share(f, stage=stage_ent)
-        tier = TIER_BY_TEXT[tier_name]
-        np_group(d, f, None, tier, None, n_for(rng, tier, target=True))
+        np_group(d, f, None, TIER_BY_TEXT[tier_name], None, n)
     d.end()
 
 
@@ -1347,7 +1444,7 @@ def _goal_list(d: Draft, sc: Scope) -> None:
 def _goal_amount(d: Draft, sc: Scope) -> None:
     """目标新签约亿元以上项目100个,协议引资300亿元 / 按照计划,南安市全年将新签约…80个、计划总投资750亿元 (13)."""
     rng = d.rng
-    d.open(sc, adverb=False)
+    d.open(sc, goal=True)
     d.t(rng.choice(("全年目标", "目标是全年", "今年计划", "全年将", "力争全年")))
     f = d.fig(target=True)
     stage, tier = stage_for(rng, SIGNING + ("新开工",)), maybe_tier(rng, 0.8)
@@ -1360,7 +1457,7 @@ def _goal_amount(d: Draft, sc: Scope) -> None:
 def _goal_code(d: Draft, sc: Scope) -> None:
     """确立全年协议引资超500亿元,新签约亿元以上项目100个、10亿元以上项目12个的“5112”目标 (decision 4)."""
     rng = d.rng
-    d.open(sc, adverb=False)
+    d.open(sc, goal=True)
     d.t(rng.choice(("确立全年", "明确全年")) + "协议引资" + rng.choice(("超", "")))
     d.money(d.fig(target=True), rng.uniform(100, 800), "协议引资")
     d.t(d.style.comma)
@@ -1383,15 +1480,21 @@ def _goal_code(d: Draft, sc: Scope) -> None:
 def _goal_parts(d: Draft, sc: Scope) -> None:
     """目标新招引亿元以上项目100个,其中1-10亿元以上项目80个、50亿元以上项目6个。"""
     rng = d.rng
-    d.open(sc, adverb=False)
+    d.open(sc, goal=True)
     d.t(rng.choice(("目标", "力争全年", "全年计划")))
     f = d.fig(target=True)
     n = rng.randint(30, 150)
     np_group(d, f, stage_for(rng, SIGNING + ("新开工",)), TIER_BY_TEXT["亿元以上"], None, n)
     d.t(d.style.comma + "其中")
     a, b = subset(rng, n, 2)
-    part_list(d, f, [(TIER_BY_TEXT[rng.choice(("1-10亿元以上", "1-10亿元"))], None, a),
-                     (TIER_BY_TEXT[rng.choice(("50亿元以上", "10亿元以上"))], None, min(b, 10))])
+    part_list(
+        d,
+        f,
+        [
+            (TIER_BY_TEXT[rng.choice(("1-10亿元以上", "1-10亿元"))], None, a),
+            (TIER_BY_TEXT[rng.choice(("50亿元以上", "10亿元以上"))], None, min(b, 10)),
+        ],
+    )
     d.end()
 
 
@@ -1399,7 +1502,7 @@ def _goal_parts(d: Draft, sc: Scope) -> None:
 def _goal_stages(d: Draft, sc: Scope) -> None:
     """力争新开工亿元以上项目55个、新竣工亿元以上项目38个。"""
     rng = d.rng
-    d.open(sc, adverb=False)
+    d.open(sc, goal=True)
     d.t(rng.choice(("力争全年", "力争", "全年计划")))
     for k, stage in enumerate(rng.sample(("新开工", "新竣工", "新签约", "新招引"), 2)):
         if k:
@@ -1414,7 +1517,7 @@ def _goal_stages(d: Draft, sc: Scope) -> None:
 def _goal_share(d: Draft, sc: Scope) -> None:
     """力争全年新开工项目80个,并明确要在上半年完成全年开工任务的75% (decision 12)."""
     rng = d.rng
-    d.open(sc, adverb=False)
+    d.open(sc, goal=True)
     d.t(rng.choice(("力争全年", "计划全年")))
     f = d.fig(target=True)
     np_group(d, f, "新开工", maybe_tier(rng, 0.5), None, rng.randint(20, 120))
@@ -1427,12 +1530,12 @@ def _goal_share(d: Draft, sc: Scope) -> None:
 def _goal_implement(d: Draft, sc: Scope) -> None:
     """计划全年实施亿元以上项目100个,完成投资1000亿元 (decision 3: 实施 is no stage)."""
     rng = d.rng
-    d.open(sc, adverb=False)
+    d.open(sc, goal=True)
     d.t(rng.choice(("计划全年实施", "全年计划实施", "今年将实施")))
     f = d.fig(target=True)
     tier = maybe_tier(rng, 0.8)
     np_group(d, f, None, tier, None, n_for(rng, tier, target=True))
-    amount_clause(d, f, (("完成投资", "投资"), ("总投资", "总投资"), ("年度计划投资", "年度计划投资")))
+    amount_clause(d, f, (("完成投资", "完成投资"), ("总投资", "总投资"), ("年度计划投资", "年度计划投资")))
     d.end()
 
 
@@ -1440,7 +1543,7 @@ def _goal_implement(d: Draft, sc: Scope) -> None:
 def _goal_money(d: Draft, sc: Scope) -> None:
     """力争全年完成工业投资120亿元,同比增长15%。"""
     rng = d.rng
-    d.open(sc, adverb=False)
+    d.open(sc, goal=True)
     d.t(rng.choice(("力争全年完成", "全年目标完成", "计划全年完成")))
     f = d.fig(target=True)
     d.industry(f, rng.choice(("工业", "制造业", "高新技术产业")))
@@ -1483,11 +1586,12 @@ def _districts_respectively(d: Draft, sc: Scope) -> None:
             d.t("、")
         d.count(f, n_for(rng, tier))
     if rng.random() < 0.4:
-        d.t(d.style.comma + rng.choice(("协议投资分别为", "总投资分别为", "总投资分别达")))
+        kind, verb = rng.choice((("协议投资", "分别为"), ("总投资", "分别为"), ("总投资", "分别达")))
+        d.t(d.style.comma + kind + verb)
         for k, f in enumerate(figs):
             if k:
                 d.t("、")
-            d.money(f, invest_for(rng, f.count or 1, tier), None)
+            d.money(f, invest_for(rng, f.count or 1, tier), kind)  # the phrase covers every listed money
     d.end()
 
 

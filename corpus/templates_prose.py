@@ -138,5 +138,5 @@ AUTHORS: tuple[str, ...] = (
     "编辑 刘 洋 审核 周 丽",
 )
 CODES: tuple[str, ...] = ("3530", "1320", "5186", "2854", "5112", "1+6+15+N", "双十二条", "四个一")
-#: distant places (city short forms) teams travel to; real cities, drawn from the gazetteer when missing
+#: distant places (city short forms) that teams travel to
 PLACES: tuple[str, ...] = ("北京", "上海", "深圳", "苏州", "厦门", "杭州", "广州", "南京", "宁波", "无锡", "成都")

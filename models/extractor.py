@@ -27,7 +27,17 @@ from models.features import (
     pair_features,
     sentence_ids,
 )
-from models.heads import BioesScheme, RelationHead, Tagger, TargetHead, prefix_sums, range_mean, span_repr
+from models.heads import (
+    TARGET_CONTEXT,
+    BioesScheme,
+    RelationHead,
+    Tagger,
+    TargetHead,
+    prefix_sums,
+    range_max,
+    range_mean,
+    span_repr,
+)
 from models.vocab import CharVocab, VocabError
 from models.windows import plan_windows, stitch
 from pipeline.normalize import Normalized, normalize
@@ -166,10 +176,11 @@ class Extractor(nn.Module):
     def entity_states(self, states: torch.Tensor, prefix: torch.Tensor, ents: EntityBatch) -> torch.Tensor:
         return span_repr(states, prefix, ents.starts, ents.ends)
 
-    def target_logits(self, spans: torch.Tensor, prefix: torch.Tensor, ents: EntityBatch,
+    def target_logits(self, states: torch.Tensor, spans: torch.Tensor, prefix: torch.Tensor, ents: EntityBatch,
                       rows: torch.Tensor) -> torch.Tensor:
         """Target logits of the entities selected by `rows`."""
-        context = range_mean(prefix, ents.context_starts[rows], ents.starts[rows])
+        a, b = ents.context_starts[rows], ents.starts[rows]
+        context = torch.cat([range_mean(prefix, a, b), range_max(states, a, b, TARGET_CONTEXT)], dim=1)
         return self.target_head(spans[rows], context, ents.labels[rows])
 
     def relation_logits(self, spans: torch.Tensor, prefix: torch.Tensor, ents: EntityBatch,
@@ -202,7 +213,7 @@ class Extractor(nn.Module):
             spans = self.entity_states(flat, prefix, ents)
             rows = batch["target_rows"]
             if len(rows):
-                logits = self.target_logits(spans, prefix, ents, rows)
+                logits = self.target_logits(flat, spans, prefix, ents, rows)
                 losses["target"] = nn.functional.binary_cross_entropy_with_logits(logits, batch["target_gold"])
             pairs: PairBatch = batch["pairs"]
             if len(pairs.heads):
@@ -250,7 +261,7 @@ class Extractor(nn.Module):
         ents, doc_of_entity = self._entity_batch(docs, spans_per_doc, offsets)
         prefix = prefix_sums(flat)
         spans = self.entity_states(flat, prefix, ents) if len(ents.starts) else None
-        targets = self._targets(spans, prefix, ents)
+        targets = self._targets(flat, spans, prefix, ents)
         relations = self._relations(docs, spans_per_doc, spans, prefix, ents)
         results = []
         for i, doc in enumerate(docs):
@@ -301,14 +312,15 @@ class Extractor(nn.Module):
         batch = EntityBatch(as_long(starts), as_long(ends), as_long(labels), as_long(contexts))
         return batch, np.asarray(owner, dtype=np.int64)
 
-    def _targets(self, spans: torch.Tensor | None, prefix: torch.Tensor, ents: EntityBatch) -> dict[int, bool]:
+    def _targets(self, states: torch.Tensor, spans: torch.Tensor | None, prefix: torch.Tensor,
+                 ents: EntityBatch) -> dict[int, bool]:
         """Entity row → target flag, for the rows whose label carries the attribute."""
         if spans is None:
             return {}
         rows = torch.from_numpy(np.flatnonzero(np.isin(ents.labels.numpy(), self.target_label_ids)))
         if not len(rows):
             return {}
-        logits = self.target_logits(spans, prefix, ents, rows)
+        logits = self.target_logits(states, spans, prefix, ents, rows)
         return dict(zip(rows.tolist(), (logits > 0).tolist()))
 
     def _relations(self, docs: list[PreparedDoc], spans_per_doc: list[list[tuple[int, int, int]]],

@@ -160,9 +160,25 @@ def range_mean(prefix: torch.Tensor, a: torch.Tensor, b: torch.Tensor) -> torch.
     return ((prefix[b] - prefix[a]) / width).float() * (b > a).unsqueeze(1).float()
 
 
+def range_max(states: torch.Tensor, a: torch.Tensor, b: torch.Tensor, width: int) -> torch.Tensor:
+    """Element-wise max over the last `width` states of each [a, b) (zeros where the range is empty).
+
+    A cue word (力争, 目标) stands out in a max however long the clause around it is; in a mean it fades.
+    """
+    positions = b.unsqueeze(1) - 1 - torch.arange(width, device=b.device)  # (n, width), right to left
+    valid = positions >= a.unsqueeze(1)
+    gathered = states[positions.clamp(min=0)].masked_fill(~valid.unsqueeze(2), float("-inf"))
+    best = gathered.max(dim=1).values
+    return torch.where(valid.any(1, keepdim=True), best, torch.zeros_like(best))
+
+
 def span_repr(states: torch.Tensor, prefix: torch.Tensor, starts: torch.Tensor, ends: torch.Tensor) -> torch.Tensor:
     """First, last and mean state of each span: (n, 3H)."""
     return torch.cat([states[starts], states[ends - 1], range_mean(prefix, starts, ends)], dim=1)
+
+
+#: characters of the sentence before a figure that the target head max-pools over
+TARGET_CONTEXT = 64
 
 
 class TargetHead(nn.Module):
@@ -171,11 +187,11 @@ class TargetHead(nn.Module):
     def __init__(self, hidden: int, n_labels: int, feature_dim: int, inner: int, dropout: float):
         super().__init__()
         self.label_emb = nn.Embedding(n_labels, feature_dim)
-        self.mlp = nn.Sequential(nn.Dropout(dropout), nn.Linear(4 * hidden + feature_dim, inner), nn.GELU(),
+        self.mlp = nn.Sequential(nn.Dropout(dropout), nn.Linear(5 * hidden + feature_dim, inner), nn.GELU(),
                                  nn.Dropout(dropout), nn.Linear(inner, 1))
 
     def forward(self, spans: torch.Tensor, context: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """Logit of target=true for each span; `context` is the mean state of its sentence before it."""
+        """Logit of target=true for each span; `context` is (n, 2H): mean and max state of the sentence before it."""
         return self.mlp(torch.cat([spans, context, self.label_emb(labels)], dim=1)).squeeze(1)
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def load(path: str | Path | None = None, segmenter: str = "auto", batch_size: int = 8):
+def load(path: str | Path | None = None, segmenter: str | None = "auto", batch_size: int = 8):
     """spaCy `Language` for Chinese economic news: tokenizer → econ_extractor → econ_records.
 
     `path`: a model folder (default models/default) or a folder saved with `nlp.to_disk`.
-    `segmenter`: 'char', 'pkuseg' (model folder's segmenter/) or 'auto'. See `pipeline.components`.
+    `segmenter`: 'char', 'pkuseg' (the model folder's segmenter/), or 'auto' (pkuseg when shipped);
+    a saved pipeline keeps its tokenizer. Entity offsets are exact whatever the segmenter.
     """
     from pipeline.components import load_pipeline
 

@@ -116,9 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("--resume", action="store_true", help="skip documents whose id is already in the output")
     ann.add_argument("--engine", choices=("local", "ray"), default="local")
     ann.add_argument(
-        "--segmenter", choices=("char", "pkuseg", "auto"), default="char",
-        help="spaCy tokens (not in the output; offsets are exact either way). Default char: fastest",
-    )  # fmt: skip
+        "--segmenter", choices=("char", "pkuseg", "auto"),
+        help="spaCy tokens; not in the output, offsets are exact either way (default: char, the fastest, "
+        "or a saved pipeline's own tokenizer)",
+    )
     ann.add_argument("--no-progress", action="store_true", help="no progress bar")
     ann.add_argument("--ray-address", help="Ray cluster to join (default: RAY_ADDRESS or a local instance)")
     ann.add_argument("--num-cpus", type=int, help="CPUs of a local Ray instance (default: all)")

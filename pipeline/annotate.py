@@ -80,6 +80,11 @@ def spool_path(out: Path, fmt: str) -> Path:
     return out if fmt == "jsonl" else out.with_name(out.name + ".docs.jsonl")
 
 
+def output_files(out: Path, fmt: str) -> tuple[Path, ...]:
+    """Every file a run writes, so that an output inside an input folder is not read back as input."""
+    return out, spool_path(out, fmt), out.with_name(out.name + ".tmp")
+
+
 class OutputWriter:
     """Appends one JSON line per document to the spool; for CSV/Parquet converts the spool on close."""
 
@@ -148,7 +153,7 @@ def write_table(spool: Path, out: Path, fmt: str, chunk: int = 2000) -> None:
     import pyarrow.parquet as pq
 
     schema = table_schema()
-    tmp = out.with_name(out.name + ".tmp")
+    tmp = output_files(out, fmt)[2]
     writer = pq.ParquetWriter(tmp, schema) if fmt == "parquet" else pa_csv.CSVWriter(tmp, schema)
     with writer, open(spool, encoding="utf-8") as handle:
         rows = (row for line in handle for row in record_rows(json.loads(line)))
@@ -163,17 +168,17 @@ def annotate_items(nlp, items: list[dict]) -> list[dict]:
     """Output documents for a batch of items, in order; a batch the model fails on is retried one by one."""
     readable = [item for item in items if "text" in item]
     try:
-        docs = iter(list(nlp.pipe(item["text"] for item in readable)))
-        done = {id(item): output_document(item["id"], next(docs)) for item in readable}
-    except Exception:  # noqa: BLE001 - one bad document must not cost the batch; each is retried alone below
-        done = {id(item): annotate_one(nlp, item) for item in readable}
-    return [done.get(id(item)) or {"id": item["id"], "error": item["error"]} for item in items]
+        docs = list(nlp.pipe(item["text"] for item in readable))
+        outputs = iter([output_document(item["id"], doc) for item, doc in zip(readable, docs, strict=True)])
+    except Exception:  # one bad document must not cost the whole batch: find it by retrying each alone
+        outputs = iter([annotate_one(nlp, item) for item in readable])
+    return [next(outputs) if "text" in item else {"id": item["id"], "error": item["error"]} for item in items]
 
 
 def annotate_one(nlp, item: dict) -> dict:
     try:
         return output_document(item["id"], nlp(item["text"]))
-    except Exception as err:  # noqa: BLE001 - reported as the document's error line
+    except Exception as err:  # whatever the model raises becomes this document's error line
         return {"id": item["id"], "error": f"model failed: {type(err).__name__}: {err}"}
 
 
@@ -218,7 +223,7 @@ def run_batches(
 
 
 def pool_results(
-    batches: Iterable[list[dict]], model: str | None, segmenter: str, n_process: int
+    batches: Iterable[list[dict]], model: str | None, segmenter: str | None, n_process: int
 ) -> Iterator[tuple[list[int], list[dict]]]:
     """(chars, outputs) per batch, in input order, from `n_process` worker processes."""
     import multiprocessing
@@ -244,7 +249,7 @@ def bounded_imap(pool, fn: Callable, work: Iterable[tuple], window: int) -> Iter
 _WORKER_NLP: dict[tuple, object] = {}
 
 
-def _worker_annotate(model: str | None, segmenter: str, batch: list[dict]) -> list[dict]:
+def _worker_annotate(model: str | None, segmenter: str | None, batch: list[dict]) -> list[dict]:
     """Worker task: load the pipeline once per process (one torch thread each), annotate one batch."""
     key = (model, segmenter)
     if key not in _WORKER_NLP:
@@ -266,19 +271,20 @@ def annotate(
     n_process: int = 1,
     resume: bool = False,
     progress: bool = True,
-    segmenter: str = "char",
+    segmenter: str | None = None,
     nlp=None,
 ) -> Summary:
     """Annotate every document under `paths` into `out` with the local engine; return the run's summary.
 
-    `nlp`: an already loaded pipeline to use instead of loading `model` (single process only).
+    `segmenter`: None = char tokens for a model folder (fastest; tokens are not in the output) or the
+    saved tokenizer of a saved pipeline. `nlp`: a loaded pipeline to use instead (single process only).
     Inputs and model are checked before the output is opened, so a typo does not truncate it.
     """
     from pipeline.components import resolve_model_path
 
     out = Path(out)
     fmt = infer_format(out, fmt)
-    items = iter_documents(paths)
+    items = iter_documents(paths, exclude=output_files(out, fmt))
     if n_process <= 1 and nlp is None:
         from pipeline import load
 

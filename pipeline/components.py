@@ -17,6 +17,7 @@ installed (entry points under `spacy_factories`) or `pipeline.components` was im
 from __future__ import annotations
 
 import bisect
+import shutil
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
 from pathlib import Path
@@ -61,11 +62,12 @@ def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:
             cuts.setdefault(i, []).append(offset)
     if not cuts:
         return
+    text = doc.text
     with doc.retokenize() as retokenizer:
         for i, inner in cuts.items():
             token = doc[i]
             bounds = [token.idx, *inner, token.idx + len(token)]
-            orths = [doc.text[a:b] for a, b in pairwise(bounds)]
+            orths = [text[a:b] for a, b in pairwise(bounds)]
             retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
 
 
@@ -74,7 +76,7 @@ def set_entities(doc: Doc, entities: list[dict], relations: list[dict]) -> Doc:
     doc._.entities = entities
     doc._.relations = relations
     spans = [doc.char_span(e["start"], e["end"], label=e["label"]) for e in entities]
-    if None in spans:  # a boundary inside a word (or in white space): split, then every span is exact
+    if any(span is None for span in spans):  # a boundary inside a word or in white space: split, then retry
         split_tokens_at(doc, (x for ent in entities for x in (ent["start"], ent["end"])))
         spans = [doc.char_span(e["start"], e["end"], label=e["label"], alignment_mode="contract") for e in entities]
     doc.ents = filter_spans([span for span in spans if span is not None])
@@ -117,10 +119,15 @@ class EconExtractor:
                 yield set_entities(doc, pred["entities"], pred["relations"])
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        """Save the model inside the pipeline folder so the folder is self-contained."""
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        self.extractor.save(path / "model")
+        """Copy the model folder into the pipeline folder, byte for byte, so the folder is self-contained.
+
+        (A copy, not `Extractor.save`: that re-casts the weights and drops metrics, README and segmenter.)
+        """
+        if self.model_path is None:
+            raise ValueError(f"{self.name} has no model to save")
+        target = Path(path) / "model"
+        if target.resolve() != self.model_path.resolve():
+            shutil.copytree(self.model_path, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("checkpoints"))
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> EconExtractor:
         self.model_path = Path(path) / "model"
@@ -143,10 +150,9 @@ class EconRecords:
         return doc
 
 
-def as_document(doc: Doc, doc_id: str | None = None) -> dict:
-    """The spec document dict for an annotated Doc (records included once `econ_records` ran)."""
-    out: dict = {} if doc_id is None else {"id": doc_id}
-    out.update(text=doc.text, entities=doc._.entities or [], relations=doc._.relations or [])
+def as_document(doc: Doc) -> dict:
+    """The spec document dict of an annotated Doc (records included once `econ_records` ran)."""
+    out = {"text": doc.text, "entities": doc._.entities or [], "relations": doc._.relations or []}
     if doc._.records is not None:
         out["records"] = doc._.records
     return out
@@ -175,13 +181,12 @@ def is_saved_pipeline(path: Path) -> bool:
     return (path / "config.cfg").is_file() and (path / "meta.json").is_file()
 
 
-def load_pipeline(
-    path: str | Path | None = None, segmenter: str = "auto", batch_size: int = 8
-) -> Language:
+def load_pipeline(path: str | Path | None = None, segmenter: str | None = "auto", batch_size: int = 8) -> Language:
     """Load a saved pipeline folder, or build one around a model folder (default: models/default).
 
-    `segmenter`: 'char', 'pkuseg' (needs MODEL/segmenter/ from `python -m pipeline train-segmenter`),
-    or 'auto' = pkuseg when the model ships one, else char. A saved pipeline keeps its own tokenizer.
+    `segmenter` for a model folder: 'char' (also when None), 'pkuseg' (needs MODEL/segmenter/ from
+    `python -m pipeline train-segmenter`), or 'auto' = pkuseg when the model ships one, else char.
+    A saved pipeline keeps its own tokenizer (pass None or 'auto').
     """
     import spacy
 
@@ -193,7 +198,7 @@ def load_pipeline(
     pkuseg_dir = path / SEGMENTER_DIR
     if segmenter == "auto":
         segmenter = "pkuseg" if (pkuseg_dir / "weights.npz").exists() else "char"
-    nlp = make_tokenizer_nlp(segmenter, pkuseg_dir)
+    nlp = make_tokenizer_nlp(segmenter or "char", pkuseg_dir)
     extractor = nlp.add_pipe(EXTRACTOR, config={"model": str(path), "batch_size": batch_size})
     extractor.load_model()  # now, not on the first document: a bad model folder fails here
     nlp.add_pipe(RECORDS)

@@ -14,7 +14,7 @@ Short forms: 市/省/县/地区 and autonomous-area suffixes with their national
 least two characters remain (淮安市 → 淮安, 涟水县 → 涟水, 广西壮族自治区 → 广西); autonomous prefectures
 also get ``X州`` (黔西南布依族苗族自治州 → 黔西南州) and autonomous counties ``X县``. City districts (区)
 get a short form only when it has three or more characters (清江浦区 → 清江浦): two-character stems such as
-新华, 和平, 城东 are ordinary words far more often than places.
+新华, 和平, 城东 are ordinary words far more often than places; 新区 names drop 新区 (浦东新区 → 浦东).
 """
 
 from __future__ import annotations
@@ -103,9 +103,10 @@ def short_forms(name: str, level: str) -> tuple[str, ...]:
                 forms.append(stem + suffix[-1])
             forms.append(stem)
             return tuple(f for f in forms if len(f) >= 2 and f != name)
+    if level == "county" and name.endswith("新区"):
+        return (name[:-2],) if len(name) >= 4 else ()
     if level == "county" and name.endswith("区"):
-        stem = name[:-2] if name.endswith("新区") else name[:-1]
-        return (stem,) if len(stem) >= 3 else ()
+        return (name[:-1],) if len(name) >= 4 else ()
     for suffix in ("省", "市", "县", "地区"):
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return (name[: -len(suffix)],)
@@ -151,8 +152,11 @@ def zones() -> tuple[Division, ...]:
         patterns = CITY_ZONE_PATTERNS if div.level == "city" else COUNTY_ZONE_PATTERNS
         city = div.name if div.level == "city" else div.city
         for full, *short in patterns:
-            out.append(Division(stem + full, div.adcode, "zone", city, div.province,
-                                tuple(stem + s for s in short), derived=True))
+            out.append(
+                Division(
+                    stem + full, div.adcode, "zone", city, div.province, tuple(stem + s for s in short), derived=True
+                )
+            )
     return tuple(out)
 
 

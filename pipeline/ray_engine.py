@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pipeline.annotate import OutputWriter, Summary, annotate_items, infer_format, run_batches
+from pipeline.annotate import OutputWriter, Summary, annotate_items, infer_format, output_files, run_batches
 from pipeline.readers import expand_inputs, read_file
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ def read_rows(row: dict, skip: frozenset[str] = frozenset()) -> list[dict]:
 class RayAnnotator:
     """Ray actor: holds one loaded pipeline and annotates batches of rows into JSON output lines."""
 
-    def __init__(self, model: str, segmenter: str):
+    def __init__(self, model: str, segmenter: str | None):
         import torch
 
         from pipeline import load
@@ -84,7 +84,7 @@ def annotate_ray(
     actors: int | None = None,
     resume: bool = False,
     progress: bool = True,
-    segmenter: str = "char",
+    segmenter: str | None = None,
     address: str | None = None,
     num_cpus: int | None = None,
 ) -> Summary:
@@ -98,7 +98,7 @@ def annotate_ray(
 
     out = Path(out)
     fmt = infer_format(out, fmt)
-    files = [str(p.resolve()) for p in expand_inputs(paths)]
+    files = [str(p.resolve()) for p in expand_inputs(paths, exclude=output_files(out, fmt))]
     model_dir = str(resolve_model_path(model))
     started = ensure_ray(address, num_cpus)
     ray.data.DataContext.get_current().enable_progress_bars = False  # our own bar counts documents

@@ -7,8 +7,10 @@ output point into it); HTML is reduced to its main text by trafilatura.
 
 from __future__ import annotations
 
+import codecs
 import glob
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -20,14 +22,18 @@ SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES
 #: above this share of control/undecodable characters a text is treated as binary junk
 MAX_JUNK_SHARE = 0.02
 _ALLOWED_CONTROLS = frozenset("\n\r\t\f\v")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
 class UnreadableText(ValueError):
     """Bytes or text that are not a usable document; the message is the reason shown in error lines."""
 
 
-def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, files of supported types inside folders (recursive) and glob matches, in order, deduplicated."""
+def expand_inputs(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[Path]:
+    """Files named, files of supported types inside folders (recursive) and glob matches, in order, deduplicated.
+
+    `exclude`: files never to read (the run's own output, when it lies inside an input folder).
+    """
     out: dict[Path, None] = {}
     for raw in map(str, paths):
         if glob.has_magic(raw):
@@ -43,7 +49,8 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
                 out[path] = None
             else:
                 raise FileNotFoundError(f"{path}: no such file or folder")
-    return list(out)
+    skip = {p.resolve() for p in exclude}
+    return [p for p in out if p.resolve() not in skip]
 
 
 def decode_bytes(data: bytes) -> str:
@@ -54,6 +61,21 @@ def decode_bytes(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     return check_text(data.decode("utf-8", errors="replace"), "bytes are neither UTF-8 nor GB18030 text")
+
+
+def decode_html(data: bytes) -> str:
+    """Decode a page in the charset its <meta> declares (e.g. Big5), else like any other text."""
+    declared = _META_CHARSET.search(data[:4096])
+    try:
+        codec = codecs.lookup(declared.group(1).decode("ascii")).name if declared else None
+    except LookupError:
+        codec = None
+    if codec is None or codec in ("utf-8", "gb2312", "gbk", "gb18030"):
+        return decode_bytes(data)
+    try:
+        return check_text(data.decode(codec))
+    except UnicodeDecodeError as err:
+        raise UnreadableText(f"bytes do not match the declared charset {codec}: {err.reason}") from None
 
 
 def check_text(text: str, why_junk: str = "looks like binary data") -> str:
@@ -88,8 +110,9 @@ def read_file(path: str | Path) -> Iterator[dict]:
         yield from read_jsonl(path)
         return
     try:
-        text = decode_bytes(path.read_bytes())
-        yield {"id": path.stem, "text": html_main_text(text) if path.suffix.lower() in HTML_SUFFIXES else text}
+        data = path.read_bytes()
+        is_html = path.suffix.lower() in HTML_SUFFIXES
+        yield {"id": path.stem, "text": html_main_text(decode_html(data)) if is_html else decode_bytes(data)}
     except OSError as err:
         yield {"id": path.stem, "error": f"cannot read {path}: {err.strerror or err}"}
     except UnreadableText as err:
@@ -138,7 +161,7 @@ def jsonl_item(line: str, where: str) -> dict:
         return {"id": doc_id, "error": f"{where}: {err}"}
 
 
-def iter_documents(paths: Iterable[str | Path]) -> Iterator[dict]:
+def iter_documents(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Iterator[dict]:
     """All items of all inputs, read lazily file by file; missing inputs raise FileNotFoundError at once."""
-    files = expand_inputs(paths)
+    files = expand_inputs(paths, exclude)
     return (item for path in files for item in read_file(path))

@@ -14,24 +14,38 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from pipeline.normalize import Normalized, fold_width, normalize, simplify
+from pipeline.normalize import CURRENCY_WORDS, Normalized, fold_width, normalize, simplify
 from pipeline.numbers import parse_count, parse_money, parse_percent, tier_range
-from pipeline.text import Block, blocks, opening_offset, sentence_spans
+from pipeline.text import Block, blocks, list_items, opening_offset, sentence_spans, starts_list
 
-#: investment phrase right before a money figure (计划总投资102.2亿元, 协议引资超500亿元)
-_AMOUNT_KIND = re.compile(
-    r"(?P<kind>(?:年度)?(?:计划|协议|合同|意向|签约|固定资产|有效|实际)?总?(?:投资|引资))(?:总?额)?"
-    r"\s*:?\s*(?:超过|达到|高达|累计|合计|共计|约|近|超|逾|达|为|共|计)?\s*:?\s*$"
+#: an investment phrase (计划总投资, 协议引资, 完成投资, 到位资金, 合同外资…); a trailing 总额/额 is not part of it
+_KIND = (
+    r"(?:(?:年度)?(?:计划|协议|合同|意向|签约|固定资产|有效|实际)?总?(?:投资|引资)|完成投资|到位资金|签约资金"
+    r"|合同外资|(?:实际)?利用外资)(?:总?额)?"
 )
+_KIND_SUFFIX = re.compile(r"总?额$")
+#: the phrase or phrases (协议投资和总投资分别为…) right before a money figure (协议引资超500亿元)
+_AMOUNT_KIND = re.compile(
+    rf"(?P<kinds>{_KIND}(?:[、和及与]{_KIND})*)\s*:?\s*(?:分别)?\s*"
+    r"(?:超过|达到|高达|累计|合计|共计|突破|不少于|不低于|约|近|超|逾|达|为|是|共|计)?\s*:?\s*$"
+)
+#: one money figure of a list (…分别为61.9亿元、23.4亿元), as the normalised text writes it
+_LISTED_MONEY = re.compile(rf"\d+(?:\.\d+)?[多余]?(?:万亿|亿|万|千)?[多余]?(?:{CURRENCY_WORDS})\s*[、和及与]\s*")
+_MONEY_LIST = re.compile(rf"(?:{_LISTED_MONEY.pattern})+$")
+_KIND_PHRASE = re.compile(_KIND)
 #: the figures listed before this one in 分别…61.33%、59.26%
 _PERCENT_LIST = re.compile(r"(?:\d+(?:\.\d+)?(?:%|‰|个?百分点)\s*[、和及与]\s*)+$")
 _CLAUSE_BREAK = re.compile(r"[,;:。!?\n，；：！？]")
 _RATE_WORD = re.compile(r"率\s*(?:达到|达|为|是|超过|超|约|近)?\s*$")
 _GROWTH_WORD = re.compile(r"增长|增加|提高|提升|上升|增幅|增速|同比|环比|下降|减少|回落")
-_COMPLETION_TARGET = re.compile(r"目标|任务")
+_COMPLETION_TARGET = re.compile(r"目标|任务|计划")
+#: a comparison with another rate (高于全省平均水平2.6个百分点) is not the figure's growth
+_COMPARISON = re.compile(r"高于|低于|快于|慢于|超出|领先|落后")
 CONTEXT_CHARS = 40
-#: a district context opened by a paragraph lasts until any heading
-PARAGRAPH_CONTEXT_LEVEL = 99
+#: a reference to an area by its level: 全区, 该县, 本镇, 我市
+_REFERENCE = re.compile(r"[全该本我](?P<level>省|市|区|县|州|旗|盟|镇|乡|街道)(?!域)")
+#: levels whose reference cannot mean a city report's city, so 全区 after a 区 paragraph is that 区
+_SUB_CITY_LEVELS = frozenset({"区", "县", "旗", "镇", "乡", "街道"})
 
 
 def compact(text: str) -> str:
@@ -67,7 +81,16 @@ class _Qualifiers:
 
 
 class DistrictResolver:
-    """District of a position: its section (heading or district-opening paragraph), else the main district."""
+    """District of a position: its innermost section, else the document's main district.
+
+    A heading that names a district (`### 清江浦区:`, `#### 清江浦区全力冲刺…`) opens a section that
+    lasts until a heading of the same or a higher level; an unnamed heading of that level closes it and
+    the enclosing heading section applies again.  A paragraph or list item that opens with a district
+    (`清江浦区一季度…`, `●海陵区：…`, `（1）麻章区…`, `一是淮阴区…`) is a section of its own: after it the
+    heading section (else the main district) applies again, so a closing `四季度，全市…` is the main
+    district's.  A following paragraph continues it only when it refers to the district by its own level
+    (`全区`/`该县` after a 区/县; not `全市`, which in a city report usually means the whole city).
+    """
 
     def __init__(self, text: str, entities: list[dict]):
         self._districts = sorted(
@@ -75,11 +98,12 @@ class DistrictResolver:
         )
         self._district_starts = [start for start, _ in self._districts]
         self._text = text
+        self._sentences = sentence_spans(text)
         text_blocks = blocks(text)
         self.main = self._main_district(text_blocks)
-        self._starts: list[int] = []
         self._sections: list[tuple[int, int, str]] = []
-        self._build_sections(text_blocks)
+        self._heading_sections(text_blocks)
+        self._paragraph_sections(text_blocks)
 
     def _name(self, start: int, end: int) -> str:
         return compact(self._text[start:end])
@@ -90,10 +114,11 @@ class DistrictResolver:
             return self._name(*self._districts[k])
         return None
 
-    def _district_opening(self, block: Block) -> str | None:
-        subject = opening_offset(self._text, block.start, block.end)
+    def _district_opening(self, start: int, end: int) -> str | None:
+        """The DISTRICT that text[start:end] opens with (after '#', a list marker and quotes), if any."""
+        subject = opening_offset(self._text, start, end)
         k = bisect_right(self._district_starts, subject - 1)
-        if k < len(self._districts) and self._districts[k][0] == subject and self._districts[k][1] <= block.end:
+        if k < len(self._districts) and self._districts[k][0] == subject and self._districts[k][1] <= end:
             return self._name(*self._districts[k])
         return None
 
@@ -104,40 +129,59 @@ class DistrictResolver:
         candidates = [(text_blocks[0].start, text_blocks[0].end)] if text_blocks[0].is_heading else []
         body = next((b for b in text_blocks if not b.is_heading), None)
         if body is not None:
-            candidates.append(next(s for s in sentence_spans(self._text) if s[0] >= body.start))
+            candidates.append(next(s for s in self._sentences if s[0] >= body.start))
         for start, end in candidates:
             name = self._first_district_in(start, end)
             if name:
                 return name
         return None
 
-    def _build_sections(self, text_blocks: list[Block]) -> None:
-        current: tuple[int, int, str] | None = None  # (start, level, name)
+    def _heading_sections(self, text_blocks: list[Block]) -> None:
+        open_sections: list[tuple[int, int, str]] = []  # (start, level, name), outermost first
+        for block in text_blocks:
+            if not block.is_heading:
+                continue
+            while open_sections and open_sections[-1][1] >= block.level:
+                start, _, name = open_sections.pop()
+                self._sections.append((start, block.start, name))
+            name = self._district_opening(block.start, block.end) or block.name
+            if name:
+                open_sections.append((block.start, block.level, name))
+        self._sections.extend((start, len(self._text), name) for start, _, name in open_sections)
+
+    def _paragraph_sections(self, text_blocks: list[Block]) -> None:
+        previous: str | None = None  # the district the previous paragraph ends in
         for block in text_blocks:
             if block.is_heading:
-                name = self._district_opening(block) or block.name
-                level = block.level
-            else:
-                name = self._district_opening(block)
-                level = PARAGRAPH_CONTEXT_LEVEL
-            ends_current = current is not None and (name or (block.is_heading and block.level <= current[1]))
-            if ends_current:
-                self._close(current, block.start)
-                current = None
-            if name:
-                current = (block.start, level, name)
-        if current is not None:
-            self._close(current, len(self._text))
+                previous = None
+                continue
+            # a list block has no opening of its own: each item opens its own section below
+            is_list = starts_list(self._text, block.start, block.end)
+            own = None if is_list else self._district_opening(block.start, block.end)
+            if own is None and previous and self._refers_to(block, previous):
+                own = previous
+            if own:
+                self._sections.append((block.start, block.end, own))
+            last = own
+            for start, end in list_items(self._text, block.start, block.end):
+                item = self._district_opening(start, end)
+                if item:
+                    self._sections.append((start, end, item))
+                last = item or own
+            previous = last
 
-    def _close(self, context: tuple[int, int, str], end: int) -> None:
-        self._starts.append(context[0])
-        self._sections.append((context[0], end, context[2]))
+    def _refers_to(self, block: Block, district: str) -> bool:
+        """Whether the paragraph's first reference (全区, 该县…) in its first sentence is to `district`'s level."""
+        first = next(s for s in self._sentences if s[1] > block.start)
+        match = _REFERENCE.search(self._text, block.start, first[1])
+        level = match.group("level") if match else None
+        return level is not None and level in _SUB_CITY_LEVELS and district.endswith(level)
 
     def at(self, pos: int) -> str | None:
-        """District for a figure at `pos` that names none in its sentence."""
-        k = bisect_right(self._starts, pos) - 1
-        if k >= 0 and pos < self._sections[k][1]:
-            return self._sections[k][2]
+        """District for a figure at `pos` that names none in its sentence: innermost section, else main."""
+        containing = [section for section in self._sections if section[0] <= pos < section[1]]
+        if containing:
+            return max(containing, key=lambda section: (section[0], -section[1]))[2]
         return self.main
 
 
@@ -257,11 +301,20 @@ class _RecordBuilder:
 
     def amount_kind(self, money: int) -> str | None:
         start = self.normalized.to_normalized_span(self.entities[money]["start"], self.entities[money]["end"])[0]
-        match = _AMOUNT_KIND.search(self.normalized.text, max(0, start - CONTEXT_CHARS), start)
-        return match.group("kind") if match else None
+        window_start = max(0, start - CONTEXT_CHARS)
+        listed = _MONEY_LIST.search(self.normalized.text, window_start, start)
+        position = len(_LISTED_MONEY.findall(listed.group())) if listed else 0
+        match = _AMOUNT_KIND.search(self.normalized.text, window_start, listed.start() if listed else start)
+        if match is None:
+            return None
+        kinds = [_KIND_SUFFIX.sub("", kind) for kind in _KIND_PHRASE.findall(match.group("kinds"))]
+        if len(kinds) == 1:
+            return kinds[0]
+        return kinds[position] if position < len(kinds) else None
 
     def rate_kind(self, percent: int) -> str:
-        start = self.normalized.to_normalized_span(self.entities[percent]["start"], self.entities[percent]["end"])[0]
+        """completion / growth / share / rate per spec §5; a percentage-point change or a comparison is other."""
+        start, end = self.normalized.to_normalized_span(self.entities[percent]["start"], self.entities[percent]["end"])
         before = self.normalized.text[max(0, start - CONTEXT_CHARS) : start]
         before = _PERCENT_LIST.sub("", before)
         clause = _CLAUSE_BREAK.split(before)[-1]
@@ -269,6 +322,8 @@ class _RecordBuilder:
             return "rate"
         if "完成" in clause and _COMPLETION_TARGET.search(clause):
             return "completion"
+        if "百分点" in self.normalized.text[start:end] or _COMPARISON.search(clause):
+            return "other"
         if _GROWTH_WORD.search(clause):
             return "growth"
         if "占" in clause:

@@ -24,17 +24,24 @@ _MARKDOWN_HEADING = re.compile(r"\s*(#{1,6})")
 #: "一、…", "（一）…", "1、…", "1. …" (but not "1.5亿元")
 ENUMERATION = r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+、|\d+[.．](?!\d))"
 _ENUMERATED_HEADING = re.compile(rf"\s*{ENUMERATION}")
-#: what may precede the subject of a heading or paragraph: '#', enumeration, opening quotes
-_OPENING = re.compile(rf"[#\s]*{ENUMERATION}?[\s“\"'「『【]*")
+#: the marker of a list item: a bullet, "- ", an enumeration, or 一是/二是… (written inline too)
+INLINE_MARKER = r"(?:[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]+[)）])"
+LIST_MARKER = rf"(?:[●•▪■◆◇○►▶★☆·][^\S\n]*|[-*+][^\S\n]+|{ENUMERATION}|{INLINE_MARKER})"
+_LIST_MARKER = re.compile(LIST_MARKER)
+#: an item starts on a line of its own (inside a paragraph: after a PDF break) or, for 一是/（1）, after punctuation
+_LINE_ITEM = re.compile(rf"\n[^\S\n]*(?={LIST_MARKER})")
+_INLINE_ITEM = re.compile(rf"(?<=[。；;：:！？!?，,])\s*(?={INLINE_MARKER})")
+#: what may precede the subject of a heading, paragraph or list item: '#', a list marker, opening quotes
+_OPENING = re.compile(rf"[#\s]*{LIST_MARKER}?[\s“\"'「『【]*")
 _INNER_STOPS = re.compile(r"[。！？!?；;]")
 _ANY_PUNCT = re.compile(r"[,，。；;:：!！?？、]")
 #: "### 清江浦区:" / "清江浦区：" / "一、淮安区：" — a heading that is just a place name and a colon
 _NAME_HEADING = re.compile(
-    rf"\s*#*\s*{ENUMERATION}?\s*"
+    rf"\s*#*\s*{LIST_MARKER}?\s*"
     r"(?P<name>[^\s,，。；;:：!！?？、#]{2,20}?)\s*[:：]\s*$"
 )
 #: endings of administrative areas and zones; a name heading without one ("主要做法：") names no place
-_PLACE_SUFFIX = re.compile(r"(?:省|市|区|县|州|旗|盟|镇|乡|街道|园)$")
+_PLACE_SUFFIX = re.compile(r"(?:省|市|区|區|县|縣|州|旗|盟|镇|鎮|乡|鄉|街道|园|園)$")
 TITLE_MAX_CHARS = 40
 
 #: heading levels: markdown headings use their number of '#'; headings in plain text rank below them
@@ -96,6 +103,25 @@ def heading_place_name(line: str) -> str | None:
 def opening_offset(text: str, start: int, end: int) -> int:
     """Where the subject of the block text[start:end] begins (after '#', enumeration and quotes)."""
     return _OPENING.match(text, start, end).end()
+
+
+def starts_list(text: str, start: int, end: int) -> bool:
+    """Whether the block text[start:end] begins with a list marker (`●`, `- `, `1.`, `（1）`, `一是`…)."""
+    return _LIST_MARKER.match(text, start, end) is not None
+
+
+def list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The list items of the block text[start:end], each from its marker to the next item or the block end.
+
+    An item starts at the block start or at a line start with a marker (items that end without sentence
+    punctuation are joined into one block by PDF breaks), or inline after punctuation for `一是`/`（1）`.
+    """
+    starts = {m.end() for m in _LINE_ITEM.finditer(text, start, end)}
+    starts |= {m.end() for m in _INLINE_ITEM.finditer(text, start, end)}
+    if starts_list(text, start, end):
+        starts.add(start)
+    ordered = sorted(s for s in starts if s < end)
+    return [(s, ordered[k + 1] if k + 1 < len(ordered) else end) for k, s in enumerate(ordered)]
 
 
 def _ends_sentence(line: str) -> bool:

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.__main__ import main
 from pipeline.annotate import annotate, write_table
-from pipeline.readers import UnreadableText, decode_bytes, expand_inputs, iter_documents
+from pipeline.readers import UnreadableText, decode_bytes, expand_inputs, iter_documents, read_file
 
 pytest_plugins = ["tests.fixtures_model"]  # tiny_model, tiny_nlp, seed_text (trained once per session)
 
@@ -62,6 +62,15 @@ def test_decoding_utf8_bom_gb18030_and_junk():
         decode_bytes(bytes(range(256)) * 4)
     with pytest.raises(UnreadableText, match="empty"):
         decode_bytes(b"\n \n")
+
+
+def test_html_page_in_the_charset_it_declares(tmp_path: Path):
+    body = "新竹縣今年新簽約億元以上項目12個，協議總投資35.6億元。這是一段較長的正文，讓抽取器確認這是文章主體。"
+    page = f"""<html><head><meta charset="big5"><title>新竹縣招商綜述</title></head>
+<body><div>首頁 | 新聞</div><article><p>{body}</p></article></body></html>"""
+    (tmp_path / "tw.html").write_bytes(page.encode("big5"))
+    [item] = read_file(tmp_path / "tw.html")
+    assert item["id"] == "tw" and body in item["text"] and item["text"].startswith("# 新竹縣招商綜述")
 
 
 def test_inputs_expand_folders_and_globs(inputs: Path):
@@ -127,7 +136,7 @@ def test_resume_skips_done_ids_and_repairs_a_cut_line(tmp_path: Path, tiny_nlp, 
     folder.mkdir()
     for i in range(3):
         (folder / f"d{i}.txt").write_text(seed_text[i * 400 : (i + 1) * 400], encoding="utf-8")
-    out = tmp_path / "out.jsonl"
+    out = folder / "out.jsonl"  # inside the input folder: must not be read back as input
     first = annotate([folder / "d0.txt", folder / "d1.txt"], out, nlp=tiny_nlp, progress=False)
     assert first.documents == 2
     before = out.read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import pytest
 
 from corpus.markup import parse_markup
 from pipeline.records import build_records, core_tuples, record_tuples
+from pipeline.text import heading_place_name, list_items
 
 YI = 100_000_000
 
@@ -223,6 +224,77 @@ def test_markdown_section_lasts_through_subheadings_until_same_level() -> None:
     assert [r["district"] for r in build_records(doc, strict=True)] == ["淮阴区", None]
 
 
+def districts(doc: dict) -> list[tuple[str | None, int]]:
+    return [(r["district"], r["count"]) for r in build_records(doc, strict=True)]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("●", "●"), ("- ", "- "), ("1.", "2."), ("（1）", "（2）"), ("一是", "二是")]
+)
+def test_list_item_district_lasts_for_the_item_only(first: str, second: str) -> None:
+    doc = annotated(
+        "[[芜湖市|DISTRICT]]重点项目建设情况通报\n\n各县区情况如下：\n"
+        f"{first}[[鸠江区|DISTRICT]]：新签约项目[[31个|COUNT]]。\n"
+        f"{second}[[南陵县|DISTRICT]]：新签约项目[[15个|COUNT]]。\n\n"
+        "存在问题：部分县区开工率偏低。下一步，全市力争新签约项目[[500个|COUNT*]]。"
+    )
+    assert districts(doc) == [("鸠江区", 31), ("南陵县", 15), ("芜湖市", 500)]
+
+
+def test_list_items_joined_by_pdf_breaks_are_separate_sections() -> None:
+    doc = annotated(
+        "# [[遵义|DISTRICT]]：上半年项目建设\n\n各县区亮点纷呈：\n"
+        "- [[红花岗区|DISTRICT]]：新开工项目[[18个|COUNT]]；\n- [[汇川区|DISTRICT]]：新招引项目[[23个|COUNT]]；\n"
+        "- 其余县区新开工项目[[40个|COUNT]]。"
+    )
+    assert districts(doc) == [("红花岗区", 18), ("汇川区", 23), ("遵义", 40)]
+
+
+def test_inline_yishi_items_inside_a_district_paragraph() -> None:
+    doc = annotated(
+        "# [[淮安市|DISTRICT]]综述\n\n"
+        "各地亮点纷呈：一是[[淮阴区|DISTRICT]]新签约项目[[31个|COUNT]]；二是全市新开工项目[[5个|COUNT]]。\n\n"
+        "[[清江浦区|DISTRICT]]抓招商：一是新签约项目[[7个|COUNT]]；二是[[深圳|DISTRICT]]在谈项目[[2个|COUNT]]；三是新开工项目[[4个|COUNT]]。"
+    )
+    assert districts(doc) == [("淮阴区", 31), ("淮安市", 5), ("清江浦区", 7), ("深圳", 2), ("清江浦区", 4)]
+
+
+def test_paragraph_section_falls_back_to_enclosing_heading() -> None:
+    doc = annotated(
+        "# [[淮安市|DISTRICT]]综述\n\n### [[淮安区|DISTRICT]]:\n\n[[施河镇|DISTRICT]]新签约项目[[3个|COUNT]]。\n\n"
+        "一季度,全区新开工项目[[8个|COUNT]]。\n\n## [[淮阴区|DISTRICT]]:\n\n#### [[王营镇|DISTRICT]]:\n\n"
+        "在建项目[[6个|COUNT]]。\n\n### 其他\n\n竣工项目[[2个|COUNT]]。\n\n# 下一步\n\n力争新开工项目[[90个|COUNT*]]。"
+    )
+    assert districts(doc) == [("施河镇", 3), ("淮安区", 8), ("王营镇", 6), ("淮阴区", 2), ("淮安市", 90)]
+
+
+def test_next_paragraph_continues_a_district_only_through_its_own_level() -> None:
+    doc = annotated(
+        "# [[湛江|DISTRICT]]前三季度综述\n\n[[雷州市|DISTRICT]]签约项目[[12个|COUNT]]。\n\n"
+        "第四季度,全市力争签约项目[[260个|COUNT*]]。\n\n[[徐闻县|DISTRICT]]签约项目[[10个|COUNT]]。\n\n"
+        "该县在建项目[[30个|COUNT]]。\n\n一季度,全县竣工项目[[3个|COUNT]]。\n\n在谈项目[[5个|COUNT]]。"
+    )
+    assert districts(doc) == [("雷州市", 12), ("湛江", 260), ("徐闻县", 10), ("徐闻县", 30), ("徐闻县", 3), ("湛江", 5)]
+
+
+def test_traditional_name_heading() -> None:
+    assert heading_place_name("### 南海區:") == "南海區"
+    assert heading_place_name("響水縣：") == "響水縣"
+    assert heading_place_name("● 清江浦区：") == "清江浦区"
+    assert heading_place_name("### 主要做法:") is None
+    doc = annotated("# 佛山一季度綜述\n\n### 南海區:\n\n全區新簽約項目[[32個|COUNT]]。")
+    assert districts(doc) == [("南海區", 32)]
+
+
+def test_list_items_spans() -> None:
+    text = "各地：一是甲区项目1个；二是乙区项目2个。"
+    assert list_items(text, 0, len(text)) == [(text.index("一是"), text.index("二是")), (text.index("二是"), len(text))]
+    text = "●甲区：项目1个；\n●乙区：项目2个"
+    assert list_items(text, 0, len(text)) == [(0, text.index("●乙")), (text.index("●乙"), len(text))]
+    text = "总投资1.5亿元，增长2.5%。"
+    assert list_items(text, 0, len(text)) == []
+
+
 def test_main_district_from_opening_sentence_and_null() -> None:
     doc = annotated("[[淮安|DISTRICT]]全市新开工项目[[120个|COUNT]]。其中工业项目[[80个|COUNT]]。")
     assert [r["district"] for r in build_records(doc, strict=True)] == ["淮安", "淮安"]
@@ -289,6 +361,40 @@ def test_amount_kinds_and_chinese_numerals() -> None:
     ]
 
 
+def test_amount_kinds_through_fenbie_lists() -> None:
+    doc = annotated(
+        "[[签约|STAGE|s]]项目分别为[[12个|COUNT|c1]]、[[10个|COUNT|c2]],计划总投资分别为[[61.9亿元|MONEY|m1]]、[[23.4亿元|MONEY|m2]];"
+        "新签约项目[[34个|COUNT|c3]]、新开工项目[[23个|COUNT|c4]],协议投资和总投资分别为[[481.6亿元|MONEY|m3]]、"
+        "[[356.9亿元|MONEY|m4]];签约资金分别为[[一百四十二点五亿元|MONEY|m5]]、[[168.3亿元|MONEY|m6]]和[[97.6亿元|MONEY|m7]];"
+        "协议投资和总投资分别为[[1亿元|MONEY|m8]]、[[2亿元|MONEY|m9]]、[[3亿元|MONEY|m10]]。",
+        "c1 stage s\nc1 amount m1\nc2 amount m2\nc3 amount m3\nc4 amount m4",
+    )
+    kinds = [[a["kind"] for a in r["amounts"]] for r in build_records(doc, strict=True)]
+    assert kinds == [
+        ["计划总投资"], ["计划总投资"], ["协议投资"], ["总投资"],
+        ["签约资金"], ["签约资金"], ["签约资金"], ["协议投资"], ["总投资"], [None],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ("一季度完成投资[[96.7亿元|MONEY]]", ["完成投资"]),
+        ("完成有效投资[[63.5亿元|MONEY]]", ["有效投资"]),
+        ("到位资金[[71.6亿元|MONEY]]", ["到位资金"]),
+        ("签约资金[[1352.6亿元|MONEY]]", ["签约资金"]),
+        ("合同外资[[5000万欧元|MONEY]]、[[1.1亿美元|MONEY]]", ["合同外资", "合同外资"]),
+        ("实际利用外资[[4.6亿美元|MONEY]]", ["实际利用外资"]),
+        ("协议投资突破[[2000亿元|MONEY]]", ["协议投资"]),
+        ("投資額分別為[[98.2億元|MONEY]]", ["投资"]),
+        ("地区生产总值[[2736.4亿元|MONEY]]、[[100亿元|MONEY]]", [None, None]),
+    ],
+)
+def test_amount_kind_phrases(sentence: str, kinds: list[str | None]) -> None:
+    records = build_records(annotated(sentence + "。"), strict=True)
+    assert [r["amounts"][0]["kind"] for r in records] == kinds
+
+
 def test_amount_kind_across_a_pdf_break() -> None:
     doc = annotated("前文。\n签约项目[[32个|COUNT|c]],计划\n\n投资[[164亿元|MONEY|m]]。", "c amount m")
     assert build_records(doc, strict=True)[0]["amounts"][0]["kind"] == "计划投资"
@@ -309,7 +415,11 @@ def test_foreign_currency_kept_and_not_scored_as_yuan() -> None:
         ("项目[[46个|COUNT|c]],完成全年目标任务的[[29.2%|PERCENT|p]]", "completion"),
         ("项目[[46个|COUNT|c]],上半年完成全年开工任务的[[75%|PERCENT|p]]", "completion"),
         ("项目[[46个|COUNT|c]],同比增长[[19.43%|PERCENT|p]]", "growth"),
-        ("项目[[46个|COUNT|c]],比上年提高[[5.9个百分点|PERCENT|p]]", "growth"),
+        ("项目[[46个|COUNT|c]],比上年提高[[5.9个百分点|PERCENT|p]]", "other"),
+        ("项目[[46个|COUNT|c]],开工率较上年提高[[6.5个百分点|PERCENT|p]]", "other"),
+        ("投资[[98.4亿元|MONEY|c]],增速高于全市平均水平[[3.1%|PERCENT|p]]", "other"),
+        ("投资[[98.4亿元|MONEY|c]],同比增长[[15.6%|PERCENT|p]]", "growth"),
+        ("完成投资[[63.5亿元|MONEY|c]],完成年度计划的[[28.9%|PERCENT|p]]", "completion"),
         ("项目[[46个|COUNT|c]],占全市的[[20%|PERCENT|p]]", "share"),
         ("项目[[46个|COUNT|c]],开工率达[[83.3%|PERCENT|p]]", "rate"),
         ("项目[[46个|COUNT|c]],目标完成率为[[80%|PERCENT|p]]", "rate"),

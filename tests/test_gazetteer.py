@@ -1,0 +1,113 @@
+"""The gazetteer: real divisions from cpca, derived zones, short forms, longest-match lookup."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline import gazetteer
+from pipeline.gazetteer import district_names, divisions, find_division, match_districts, short_forms, zones
+
+SEED = Path("/work/shared/seed/000_0da37259df4ed078.txt")
+
+
+def test_real_divisions_come_from_cpca_with_levels_and_parents():
+    divs = divisions()
+    levels = {level: sum(d.level == level for d in divs) for level in ("province", "city", "county")}
+    assert levels["province"] == 34 and levels["city"] > 300 and levels["county"] > 2500
+    assert not any(d.derived for d in divs)
+    lianshui = find_division("涟水县")
+    assert (lianshui.level, lianshui.city, lianshui.province) == ("county", "淮安市", "江苏省")
+    assert lianshui.adcode == "320826"
+    assert find_division("淮安市").level == "city" and find_division("淮安市").province == "江苏省"
+    assert find_division("北京市").level == "province"
+    assert "市辖区" not in district_names()
+
+
+@pytest.mark.parametrize(
+    ("name", "level", "expected"),
+    [
+        ("淮安市", "city", ("淮安",)),
+        ("涟水县", "county", ("涟水",)),
+        ("清江浦区", "county", ("清江浦",)),
+        ("淮安区", "county", ()),  # 淮安 would be the city
+        ("浦东新区", "county", ("浦东",)),
+        ("黔西南布依族苗族自治州", "city", ("黔西南州", "黔西南")),
+        ("本溪满族自治县", "county", ("本溪县", "本溪")),
+        ("广西壮族自治区", "province", ("广西",)),
+        ("新疆维吾尔自治区", "province", ("新疆",)),
+        ("香港特别行政区", "province", ("香港",)),
+        ("喀什地区", "city", ("喀什",)),
+    ],
+)
+def test_short_forms(name, level, expected):
+    assert short_forms(name, level) == expected
+
+
+def test_zones_are_derived_deterministically_from_cities_and_counties():
+    huaian = {z.name: z for z in zones() if z.city == "淮安市"}
+    assert {"淮安经济技术开发区", "淮安高新技术产业开发区", "淮安工业园区", "涟水经济开发区"} <= set(huaian)
+    assert huaian["淮安经济技术开发区"].short_forms == ("淮安经开区",)
+    assert all(z.derived and z.level == "zone" for z in huaian.values())
+    assert not any(z.name.startswith("清江浦") for z in zones())  # no zones named after city districts
+    assert [z.name for z in zones()] == [z.name for z in gazetteer.zones.__wrapped__()]
+
+
+def test_district_names_cover_divisions_short_forms_and_zones():
+    names = district_names()
+    assert names == sorted(set(names))
+    assert {"淮安市", "淮安", "清江浦区", "黔西南州", "淮安经济技术开发区", "淮安经开区"} <= set(names)
+    assert len(names) > 10000
+
+
+def test_match_is_leftmost_longest_and_non_overlapping():
+    text = "淮安经济技术开发区和清江浦区、涟水县,淮安全市新开工,赴北京等地"
+    found = match_districts(text)
+    assert [name for _, _, name in found] == ["淮安经济技术开发区", "清江浦区", "涟水县", "淮安", "北京"]
+    assert all(text[s:e] == name for s, e, name in found)
+    assert all(a[1] <= b[0] for a, b in zip(found, found[1:], strict=False))
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed article not available")
+def test_match_finds_every_area_of_the_seed():
+    text = SEED.read_text(encoding="utf-8")
+    found = {name for _, _, name in match_districts(text)}
+    expected = {
+        "淮安经济技术开发区",
+        "清江浦区",
+        "淮安区",
+        "淮阴区",
+        "洪泽区",
+        "涟水县",
+        "盱眙县",
+        "金湖县",
+        "淮安工业园区",
+        "深圳",
+        "厦门",
+        "苏州",
+        "北京",
+        "南京",
+        "浙江",
+    }
+    assert expected <= found
+
+
+def test_loads_in_under_0_3_seconds():
+    timings = []
+    for _ in range(3):
+        for cached in (
+            gazetteer.divisions,
+            gazetteer.zones,
+            gazetteer._by_name,
+            gazetteer.district_names,
+            gazetteer._automaton,
+            gazetteer._nationalities,
+        ):
+            cached.cache_clear()
+        started = time.perf_counter()
+        district_names()
+        match_districts("淮安市")
+        timings.append(time.perf_counter() - started)
+    assert min(timings) < 0.3, f"gazetteer load took {min(timings):.3f} s"

@@ -1,0 +1,168 @@
+"""The synthetic corpus: valid, deterministic, annotated per GUIDELINES, varied, noisy, and its records
+agree with the record builder."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections import Counter
+
+import pytest
+
+from corpus.generate import SECTION_STYLES, generate_document, generate_documents, main
+from corpus.templates import INDUSTRIES, STAGES, TEMPLATES, TIER_BY_TEXT
+from corpus.templates_prose import PLACES
+from pipeline.gazetteer import district_names
+from pipeline.io import read_corpus, validate_document
+from pipeline.normalize import fold_width, simplify
+from pipeline.text import sentence_spans
+
+N_DOCS = 200
+SEED = 7
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[dict]:
+    return generate_documents(N_DOCS, SEED)
+
+
+def span(doc: dict, e: dict) -> str:
+    return doc["text"][e["start"] : e["end"]]
+
+
+def plain(text: str) -> str:
+    """Span text in one spelling: simplified, ASCII digits, no line breaks."""
+    return "".join(fold_width(simplify(text)).split())
+
+
+def test_same_seed_same_documents_other_seed_other_documents(docs):
+    assert generate_documents(20, SEED) == docs[:20]
+    assert generate_document(SEED, 150) == docs[150]  # a document does not depend on how many are asked for
+    assert [d["text"] for d in generate_documents(20, SEED + 1)] != [d["text"] for d in docs[:20]]
+
+
+def test_every_document_is_valid_with_unique_ids(docs):
+    for doc in docs:
+        assert validate_document(doc, doc["id"]) == []
+    assert len({doc["id"] for doc in docs}) == len(docs)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pipeline.records") is None, reason="pipeline.records not written yet")
+def test_record_builder_reproduces_the_generators_records(docs):
+    from pipeline.records import build_records
+
+    for doc in docs:
+        stripped = {k: v for k, v in doc.items() if k != "records"}
+        assert build_records(stripped, strict=True) == doc["records"], doc["id"]
+
+
+def test_records_say_what_the_generator_decided(docs):
+    records = [r for doc in docs for r in doc["records"]]
+    assert sum(r["count"] is not None for r in records) > 2000
+    assert any(r["count"] is None and r["amounts"] for r in records)  # money facts of their own
+    assert any(r["target"] for r in records) and any(r["parent"] is not None for r in records)
+    assert all(r["district"] for doc in docs for r in doc["records"] if doc["meta"]["layout"] == "single")
+    for doc in docs:
+        for k, r in enumerate(doc["records"]):
+            assert r["parent"] is None or r["parent"] < k  # wholes come before their parts
+            assert r["stage"] in (None, *STAGES.values())
+            if r["tier"]:
+                tier = TIER_BY_TEXT[r["tier"]]
+                assert (r["tier_min_yuan"], r["tier_max_yuan"]) == (tier.low, tier.high)
+
+
+def test_entity_spans_hold_what_their_label_promises(docs):
+    names = set(district_names()) | set(PLACES)
+    industries = {name for name, _ in INDUSTRIES}
+    for doc in docs:
+        for e in doc["entities"]:
+            text = plain(span(doc, e))
+            label = e["label"]
+            if label == "COUNT":
+                assert text[-1] in "个项条" and len(text) > 1, (doc["id"], text)
+            elif label == "MONEY":
+                assert text.endswith("元") and text[0] not in "超近约达", (doc["id"], text)
+            elif label == "PERCENT":
+                assert text.endswith(("%", "个百分点")) or text.startswith("百分之"), (doc["id"], text)
+            elif label == "STAGE":
+                assert text in STAGES, (doc["id"], text)
+            elif label == "TIER":
+                assert text in TIER_BY_TEXT, (doc["id"], text)
+            elif label == "INDUSTRY":
+                assert text in industries, (doc["id"], text)
+            elif label == "DISTRICT":
+                assert text in names, (doc["id"], text)
+
+
+def sentence_of(spans: list[tuple[int, int]], pos: int) -> int:
+    return next(k for k, (start, end) in enumerate(spans) if start <= pos < end)
+
+
+def test_relations_follow_the_guidelines(docs):
+    for doc in docs:
+        ents, rels = doc["entities"], doc["relations"]
+        spans = sentence_spans(doc["text"])
+        sentence = [sentence_of(spans, e["start"]) for e in ents]
+        by_head: dict[int, set[str]] = {}
+        for r in rels:
+            by_head.setdefault(r["head"], set()).add(r["label"])
+        parts = {r["head"] for r in rels if r["label"] == "part_of"}
+        amounts = {r["tail"] for r in rels if r["label"] == "amount"}
+        for r in rels:
+            if r["label"] != "part_of":  # only a breakdown may follow its total across a 。
+                assert sentence[r["head"]] == sentence[r["tail"]], (doc["id"], r, span(doc, ents[r["head"]]))
+        for k in amounts:  # an amount carries nothing of its own
+            assert not by_head.get(k, set()) & {"stage", "tier", "industry", "district"}, doc["id"]
+        for k in parts:
+            assert "district" not in by_head[k], doc["id"]
+        staged = {r["tail"] for r in rels if r["label"] == "stage"}
+        for k, e in enumerate(ents):
+            if e["label"] == "STAGE":  # a STAGE is marked only where a figure counts it
+                assert k in staged, (doc["id"], span(doc, e))
+            if e["label"] in ("COUNT", "MONEY") and k not in parts and k not in amounts:
+                named = [j for j, d in enumerate(ents) if d["label"] == "DISTRICT" and sentence[j] == sentence[k]]
+                if named:  # the area named in the sentence is the figure's
+                    assert "district" in by_head.get(k, set()), (doc["id"], span(doc, e))
+
+
+def test_variety_of_templates_layouts_and_areas(docs):
+    used = Counter(name for doc in docs for name in doc["meta"]["templates"])
+    assert len(TEMPLATES) >= 40 and len(used) >= 40
+    layouts = {doc["meta"]["layout"].split("/")[-1] for doc in docs}
+    assert layouts == {style for style, _ in SECTION_STYLES} | {"single"}
+    areas = {plain(span(doc, e)) for doc in docs for e in doc["entities"] if e["label"] == "DISTRICT"}
+    assert len(areas) > 400
+    lengths = [len(doc["text"]) for doc in docs]
+    assert 300 <= min(lengths) and max(lengths) <= 3000
+    assert len({doc["text"][:30] for doc in docs}) > N_DOCS * 0.8
+
+
+def test_every_kind_of_noise_occurs(docs):
+    noise = Counter(tag for doc in docs for tag in doc["meta"]["noise"])
+    expected = {
+        "pdf_break",
+        "fullwidth",
+        "traditional",
+        "chinese_numeral",
+        "wan_yuan",
+        "foreign_currency",
+        "wan_yi_yuan",
+    }
+    assert expected <= set(noise), noise
+    texts = [(doc, span(doc, e), e["label"]) for doc in docs for e in doc["entities"]]
+    assert any("\n" in text for _, text, _ in texts)  # a PDF break inside a figure or name
+    assert any("０" <= ch <= "９" for _, text, label in texts if label == "MONEY" for ch in text)
+    assert any(text[0] in "一二两三四五六七八九十" for _, text, label in texts if label == "COUNT")
+    assert any(text.startswith("百分之") for _, text, _ in texts)
+    assert any("項目" in doc["text"] for doc in docs)
+    assert any(text.endswith("美元") for _, text, _ in texts)
+    assert any("万亿元" in plain(text) for _, text, _ in texts)
+
+
+def test_cli_writes_a_readable_corpus(tmp_path, capsys):
+    out = tmp_path / "synth.jsonl"
+    assert main(["--n", "12", "--seed", "3", "--out", str(out)]) == 0
+    docs = read_corpus(out)
+    assert [d["id"] for d in docs] == [f"synth-3-{i:05d}" for i in range(12)]
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["records"] == docs[0]["records"]
+    assert "12 documents" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -35,7 +36,7 @@ from pipeline.text import line_breaks
 DOC_KINDS = (("city", 55), ("province", 10), ("single", 35))
 SECTION_STYLES = (("heading", 35), ("nameline", 15), ("opening", 20), ("enum", 10), ("bracket", 8), ("dash", 12))
 FIGURE_KINDS = (("figure", 70), ("money", 12), ("target", 18))
-MAX_CHARS = 3000
+CHINESE_NUMERAL = re.compile("[零〇一二两三四五六七八九十百千]")
 MIN_CHARS = 300
 #: stop adding areas once the draft is this long (the next area and the outro must still fit)
 SECTION_BUDGET = 2000
@@ -307,20 +308,35 @@ def paragraph_breaks(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e, is_pdf in line_breaks(text) if not is_pdf]
 
 
-def add_pdf_breaks(d: Draft, k: int) -> None:
-    """Break k sentences across lines inside words and numbers, as PDF extraction does (GUIDELINES)."""
+def break_position(d: Draft) -> int | None:
+    """Where a PDF break could fall: inside a figure or name (as in 83.\n3%) or anywhere in a sentence."""
     rng = d.rng
-    for _ in range(k * 3):
+    inner = [e for e in d.ents if e.end - e.start >= 2]
+    if inner and rng.random() < 0.4:
+        e = rng.choice(inner)
+        return rng.randint(e.start + 1, e.end - 1)
+    sentence = rng.choice(d.sentences)
+    if sentence.end - sentence.start < 8:
+        return None
+    return rng.randint(sentence.start + 2, sentence.end - 2)
+
+
+def add_pdf_breaks(d: Draft, k: int) -> None:
+    """Break sentences across lines inside words and numbers, k times, as PDF extraction does (GUIDELINES).
+
+    Not inside a Chinese numeral (七\n十三点六九亿元): the normaliser does not join those yet, so the
+    record builder would misread the figure."""
+    rng = d.rng
+    for _ in range(k * 4):
         if k == 0:
             break
         text = d.text
-        sentence = rng.choice(d.sentences)
-        if sentence.end - sentence.start < 8:
-            continue
-        pos = rng.randint(sentence.start + 2, sentence.end - 2)
-        if text[pos - 1] in "。！？!?:：\n" or "\n" in text[pos - 1 : pos + 1]:
+        pos = break_position(d)
+        if pos is None or text[pos - 1] in "。！？!?:：\n" or "\n" in text[pos - 1 : pos + 1]:
             continue
         if any(p.start <= pos <= p.end for p in d.protected):
+            continue
+        if any(e.start < pos < e.end and CHINESE_NUMERAL.search(text, e.start, e.end) for e in d.ents):
             continue
         before = paragraph_breaks(text)
         brk = rng.choice(("\n", "\n\n", "\n\n"))

@@ -1384,7 +1384,7 @@ def _economy(d: Draft, sc: Scope) -> None:
     rng = d.rng
     d.open(sc, adverb=False)
     f = d.fig()
-    phrase = rng.choice(("实现地区生产总值", "完成一般公共预算收入", "实际利用外资", "实际到位资金"))
+    phrase = rng.choices(("实现地区生产总值", "完成一般公共预算收入", "实际利用外资", "实际到位资金"), (4, 2, 2, 2))[0]
     d.t(phrase)
     currency = "USD" if phrase == "实际利用外资" else "CNY"
     kind = {"实际利用外资": "实际利用外资", "实际到位资金": "到位资金"}.get(phrase)
@@ -1393,7 +1393,8 @@ def _economy(d: Draft, sc: Scope) -> None:
     elif phrase != "实现地区生产总值":
         yi = rng.uniform(5, 300)
     else:
-        yi = rng.uniform(8000, 30000) if sc.ref == "全省" or rng.random() < 0.1 else rng.uniform(200, 3000)
+        large = rng.random() < (0.6 if sc.ref in ("全省", "全市") else 0.2)
+        yi = rng.uniform(8000, 30000) if large else rng.uniform(200, 3000)
     d.money(f, yi, kind, currency)
     if rng.random() < 0.7:
         d.t(d.style.comma + "同比增长")

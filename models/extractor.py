@@ -50,7 +50,8 @@ META = "extractor.json"
 VOCAB = "vocab.txt"
 ENCODER_DIR = "encoder"
 #: relations a figure has at most one of (per head): its stage, size class, sector, area, the figure a
-#: percentage describes, the whole it is part of.  `amount` is functional on the tail instead.
+#: percentage describes, the whole it is part of.  `amount` is functional on the tail (a money is the
+#: investment of one group).
 HEAD_FUNCTIONAL = frozenset({"stage", "tier", "industry", "district", "rate", "part_of"})
 TAIL_FUNCTIONAL = frozenset({"amount"})
 #: characters encoded per stitching pass in predict(): bounds memory on large batches of long texts
@@ -429,18 +430,18 @@ def _chunks(lengths: list[int], budget: int) -> list[tuple[int, int]]:
 
 
 def _functional(found: list[tuple[int, int, int, str, float]]) -> list[tuple[int, int, int, str, float]]:
-    """Keep the most probable relation where the guidelines allow only one (see HEAD_FUNCTIONAL)."""
-    best: dict[tuple, tuple[int, int, int, str, float]] = {}
-    free = []
-    for rel in found:
-        doc, head, tail, label, score = rel
+    """Greedy by probability: one relation per entity pair (the spec's type table never puts two labels, or
+    both directions, on one pair), and one per head or tail where the guidelines allow only one."""
+    taken: set[tuple] = set()
+    kept = []
+    for rel in sorted(found, key=lambda r: -r[4]):
+        doc, head, tail, label, _ = rel
+        keys = [(doc, min(head, tail), max(head, tail))]
         if label in HEAD_FUNCTIONAL:
-            key = (doc, head, label, "head")
-        elif label in TAIL_FUNCTIONAL:
-            key = (doc, tail, label, "tail")
-        else:
-            free.append(rel)
-            continue
-        if key not in best or score > best[key][4]:
-            best[key] = rel
-    return free + list(best.values())
+            keys.append((doc, head, label, "head"))
+        if label in TAIL_FUNCTIONAL:
+            keys.append((doc, tail, label, "tail"))
+        if not taken.intersection(keys):
+            taken.update(keys)
+            kept.append(rel)
+    return kept

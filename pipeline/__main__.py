@@ -29,7 +29,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
         summary = annotate(
             args.paths, args.out, model=args.model, fmt=args.format, batch_size=args.batch_size,
-            n_process=args.n_process, resume=args.resume, progress=not args.no_progress, segmenter=args.segmenter,
+            n_process=args.n_process or 1, resume=args.resume, progress=not args.no_progress, segmenter=args.segmenter,
         )  # fmt: skip
     print(summary.render(), file=sys.stderr)
     return 0
@@ -103,7 +103,11 @@ def cmd_train_segmenter(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Extract district-level investment-project facts from Chinese economic news; "
+        "check and convert annotated corpora.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     ann = sub.add_parser("annotate", help="extract entities, relations and records from documents")
@@ -112,7 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("--model", help="model folder or saved pipeline (default: models/default)")
     ann.add_argument("--format", choices=("jsonl", "csv", "parquet"), help="default: from the --out suffix")
     ann.add_argument("--batch-size", type=int, default=32, help="documents per batch (default 32)")
-    ann.add_argument("--n-process", type=int, default=1, help="worker processes (local) or actors (ray)")
+    ann.add_argument(
+        "--n-process", type=int, help="worker processes (local engine, default 1) or actors (ray, default: one per CPU)"
+    )
     ann.add_argument("--resume", action="store_true", help="skip documents whose id is already in the output")
     ann.add_argument("--engine", choices=("local", "ray"), default="local")
     ann.add_argument(

@@ -349,7 +349,9 @@ class Draft:
         elif slot == "dec":
             self.t(f"{rng.uniform(1, 20):.1f}")
         elif slot == "pct":
-            self.percent(Decimal(f"{rng.uniform(3, 99):.1f}"))
+            self.percent(Decimal(f"{rng.uniform(85, 99.9):.1f}"))
+        elif slot == "growth":
+            self.percent(Decimal(f"{rng.uniform(1, 12):.1f}"))
         elif slot == "code":
             self.t(rng.choice(prose.CODES))
         elif slot == "date":

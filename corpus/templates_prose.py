@@ -4,9 +4,10 @@ Placeholders (filled by ``corpus.templates.Draft.prose``):
 ``{ref}`` the area's reference word (全区, 全县…, not an entity); ``{name}`` the area's name (DISTRICT);
 ``{place}`` a distant city (DISTRICT, e.g. where teams go to attract investors); ``{n}`` a small number
 and ``{big}`` a larger one (counts of people, teams, events — never of projects); ``{dec}`` a decimal;
-``{pct}`` a PERCENT with no figure to describe (GUIDELINES decision 10); ``{code}`` a slogan number
-(“3530”); ``{date}`` a date; ``[工业|INDUSTRY]`` and ``[50亿元以上|TIER]`` fixed entities; ``{industry}``
-and ``{tier}`` random ones. Sentences carry no final punctuation; the writer adds it.
+``{pct}`` (a rate of 85–99.9%) and ``{growth}`` (1–12%) PERCENTs with no figure to describe
+(GUIDELINES decision 10); ``{code}`` a slogan number (“3530”); ``{date}`` a date;
+``[工业|INDUSTRY]`` and ``[50亿元以上|TIER]`` fixed entities; ``{industry}`` and ``{tier}`` random ones.
+Sentences carry no final punctuation; the writer adds it.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ INTRO: tuple[str, ...] = (
     "今年以来,{name}坚持以“大抓项目、抓大项目”为牵引,全力推动项目建设提速提质",
     "各县(市、区)比学赶超、亮点纷呈",
     "{ref}上下以“开局就是决战、起步就是冲刺”的状态,奋力实现首季“开门红”",
-    "地区生产总值同比增长{pct},高于全省平均水平",
+    "地区生产总值同比增长{growth},高于全省平均水平",
 )
 #: framing sentences inside an area's section, without project figures
 SECTION: tuple[str, ...] = (

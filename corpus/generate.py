@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -36,7 +35,6 @@ from pipeline.text import line_breaks
 DOC_KINDS = (("city", 55), ("province", 10), ("single", 35))
 SECTION_STYLES = (("heading", 35), ("nameline", 15), ("opening", 20), ("enum", 10), ("bracket", 8), ("dash", 12))
 FIGURE_KINDS = (("figure", 70), ("money", 12), ("target", 18))
-CHINESE_NUMERAL = re.compile("[零〇一二两三四五六七八九十百千]")
 MIN_CHARS = 300
 #: stop adding areas once the draft is this long (the next area and the outro must still fit)
 SECTION_BUDGET = 2000
@@ -322,10 +320,8 @@ def break_position(d: Draft) -> int | None:
 
 
 def add_pdf_breaks(d: Draft, k: int) -> None:
-    """Break sentences across lines inside words and numbers, k times, as PDF extraction does (GUIDELINES).
-
-    Not inside a Chinese numeral (七\n十三点六九亿元): the normaliser does not join those yet, so the
-    record builder would misread the figure."""
+    """Break sentences across lines inside words and numbers (七\n十三点六九亿元), k times, as PDF
+    extraction does (GUIDELINES)."""
     rng = d.rng
     for _ in range(k * 4):
         if k == 0:
@@ -335,8 +331,6 @@ def add_pdf_breaks(d: Draft, k: int) -> None:
         if pos is None or text[pos - 1] in "。！？!?:：\n" or "\n" in text[pos - 1 : pos + 1]:
             continue
         if any(p.start <= pos <= p.end for p in d.protected):
-            continue
-        if any(e.start < pos < e.end and CHINESE_NUMERAL.search(text, e.start, e.end) for e in d.ents):
             continue
         before = paragraph_breaks(text)
         brk = rng.choice(("\n", "\n\n", "\n\n"))

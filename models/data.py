@@ -147,7 +147,8 @@ def featurize(model: Extractor, docs: list[dict], window: int, stride: int) -> t
         stats.relations_outside_candidates += len(doc.get("relations", [])) - len(gold)
         stats.candidate_pairs += len(heads)
         tags = model.scheme.encode(len(prep.ids), [e[:3] for e in ents])
-        for start, end in training_windows(len(prep.ids), window, stride, [e[:2] for e in ents]):
+        sentence_starts = np.flatnonzero(np.diff(prep.sentences)) + 1
+        for start, end in training_windows(len(prep.ids), window, sentence_starts.tolist(), [e[:2] for e in ents]):
             inside = [k for k, e in enumerate(ents) if start <= e[0] and e[1] <= end]
             local = {k: n for n, k in enumerate(inside)}
             pairs = [p for p, (h, t) in enumerate(zip(heads.tolist(), tails.tolist())) if h in local and t in local]

@@ -10,6 +10,8 @@ exactly as if the document had been encoded whole.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 import numpy as np
 import torch
 
@@ -45,23 +47,29 @@ def stitch(window_states: list[torch.Tensor], windows: list[tuple[int, int]]) ->
     return torch.cat(parts, dim=0)
 
 
-def training_windows(length: int, window: int, stride: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Windows like plan_windows, moved so that no gold span is cut by a window edge.
+def training_windows(length: int, window: int, sentence_starts: list[int],
+                     spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Training windows made of whole sentences, consecutive windows sharing their boundary sentence.
 
-    A cut entity would teach the tagger an entity without its end; the planned edges are moved to the
-    nearest entity boundary instead (entities are far shorter than windows).
+    Every sentence (with the relations inside it) and every pair of neighbouring sentences (a part_of
+    across the break) then lies whole in some window, which regular windows with a small overlap do not
+    guarantee.  A sentence longer than `window` is cut, but never inside a gold span: a cut entity would
+    teach the tagger an entity without its end.
     """
-    inside = np.zeros(length + 1, dtype=np.int64)  # inside[i] = start of the span strictly containing edge i
-    inside[:] = -1
+    bounds = sorted(set(sentence_starts) - {0})  # places a window may end (a sentence starts there)
+    inside = np.full(length + 1, -1, dtype=np.int64)  # inside[i] = start of the span strictly containing edge i
     for start, end in spans:
         inside[start + 1 : end] = start
     out: list[tuple[int, int]] = []
-    for start, end in plan_windows(length, window, stride):
-        if inside[start] >= 0:
-            start = int(inside[start])
-        end = min(end, start + window, length)
-        if inside[end] >= 0 and inside[end] > start:
-            end = int(inside[end])
-        if not out or out[-1] != (start, end):
-            out.append((start, end))
+    start = 0
+    while start < length:
+        limit = min(start + window, length)
+        first, last = bisect_right(bounds, start), bisect_right(bounds, limit)
+        if limit == length or first == last:  # the rest fits, or one sentence longer than the window
+            end = limit if limit == length or inside[limit] <= start else int(inside[limit])
+        else:
+            end = bounds[last - 1]
+        out.append((start, end))
+        inner = bisect_left(bounds, end) - 1  # the last sentence start strictly inside the window
+        start = bounds[inner] if inner >= first and bounds[inner] > start else end
     return out

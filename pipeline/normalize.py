@@ -216,21 +216,59 @@ def _join_edit(text: str, start: int, end: int) -> tuple[int, int, str]:
     return start, end, " " if between_letters else ""
 
 
-def normalize(text: str) -> Normalized:
-    """Normalise `text` (see module doc); offsets map back with `to_original_span`."""
-    folded = fold_width(simplify(text))
-    edits = [_join_edit(folded, start, end) for start, end in pdf_breaks(text)]
-    edits.extend(figure_edits(folded))
-    edits.sort()
+def _apply_edits(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """`text` with the sorted, disjoint edits applied, and each edit as (start, end, new_start, new_end)."""
     parts: list[str] = []
     spans: list[tuple[int, int, int, int]] = []
     pos = length = 0
     for start, end, replacement in edits:
-        parts.append(folded[pos:start])
+        parts.append(text[pos:start])
         length += start - pos
         parts.append(replacement)
         spans.append((start, end, length, length + len(replacement)))
         length += len(replacement)
         pos = end
-    parts.append(folded[pos:])
-    return Normalized(text, "".join(parts), spans)
+    parts.append(text[pos:])
+    return "".join(parts), spans
+
+
+def _compose(
+    joins: list[tuple[int, int, str]], join_spans: list[tuple[int, int, int, int]], figures: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Joins and figure edits (found in the joined text) as edits of the original text, in order.
+
+    A break inside a figure (七\\n十三点六九亿元) becomes part of that figure's edit, so the figure maps
+    to one original span that includes the break; breaks at a figure's edge stay edits of their own.
+    """
+    edits: list[tuple[int, int, str]] = []
+    k = shift = 0  # shift: original offset minus joined offset after the joins passed so far
+    for j_start, j_end, replacement in figures:
+        while k < len(joins) and join_spans[k][3] <= j_start:
+            edits.append(joins[k])
+            shift += _shrink(join_spans[k])
+            k += 1
+        start = j_start + shift
+        while k < len(joins) and join_spans[k][2] < j_end:
+            shift += _shrink(join_spans[k])
+            k += 1
+        edits.append((start, j_end + shift, replacement))
+    edits.extend(joins[k:])
+    return edits
+
+
+def _shrink(span: tuple[int, int, int, int]) -> int:
+    """How many characters an edit removes."""
+    start, end, new_start, new_end = span
+    return (end - start) - (new_end - new_start)
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise `text` (see module doc); offsets map back with `to_original_span`.
+
+    PDF breaks are joined before Chinese numerals are read, so a numeral broken across lines is read whole.
+    """
+    folded = fold_width(simplify(text))
+    joins = [_join_edit(folded, start, end) for start, end in pdf_breaks(text)]
+    joined, join_spans = _apply_edits(folded, joins)
+    normalized, spans = _apply_edits(folded, _compose(joins, join_spans, figure_edits(joined)))
+    return Normalized(text, normalized, spans)

@@ -88,6 +88,7 @@ def _normalized_boundaries(norm) -> list[int]:
 def test_every_normalized_span_round_trips() -> None:
     _every_span_round_trips(SEED_LIKE[:160])
     _every_span_round_trips(SEED_LIKE[150:])
+    _every_original_span_round_trips(SEED_LIKE)
 
 
 @pytest.mark.parametrize(
@@ -110,6 +111,58 @@ def test_entity_spans_map_both_ways(original_span: str, normalized_span: str) ->
     n_start, n_end = norm.to_normalized_span(o_start, o_end)
     assert norm.text[n_start:n_end] == normalized_span
     assert norm.to_original_span(n_start, n_end) == (o_start, o_end)
+
+
+LEAD = "开头一句话。"  # so that the broken line is body text, not a title
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "expected_sentence", "expected_figure"),
+    [
+        ("项目总投资七\n十三点六九亿元。", "七\n十三点六九亿元", "项目总投资73.69亿元。", "73.69亿元"),
+        ("总投资三十\n五亿元。", "三十\n五亿元", "总投资35亿元。", "35亿元"),
+        ("占比百分\n之五十。", "百分\n之五十", "占比50%。", "50%"),
+        ("新签约项目十\n二个。", "十\n二个", "新签约项目12个。", "12个"),
+        ("总投资七\n\n十三点六\n九亿元。", "七\n\n十三点六\n九亿元", "总投资73.69亿元。", "73.69亿元"),
+        ("引资一亿二\n千万元。", "一亿二\n千万元", "引资1.2亿元。", "1.2亿元"),
+        ("共\n三十五亿元。", "三十五亿元", "共35亿元。", "35亿元"),
+        ("共三十五\n亿元。", "三十五\n亿元", "共35亿元。", "35亿元"),
+        ("共三十五亿\n元。", "三十五亿\n元", "共35亿元。", "35亿元"),
+    ],
+)
+def test_chinese_numeral_broken_across_lines(
+    sentence: str, figure: str, expected_sentence: str, expected_figure: str
+) -> None:
+    text = LEAD + sentence
+    norm = normalize(text)
+    assert norm.text == LEAD + expected_sentence
+    o_start = text.index(figure)
+    o_end = o_start + len(figure)
+    n_start, n_end = norm.to_normalized_span(o_start, o_end)
+    assert norm.text[n_start:n_end] == expected_figure
+    assert norm.to_original_span(n_start, n_end) == (o_start, o_end)
+    _every_span_round_trips(text)
+    _every_original_span_round_trips(text)
+
+
+def _every_original_span_round_trips(original: str) -> None:
+    """Original spans that start and end on text (as entities do) and cut no edit map there and back."""
+    norm = normalize(original)
+    cuts = [pos for pos in range(len(original) + 1) if _cuts_no_edit(norm, pos)]
+    starts = [pos for pos in cuts if pos < len(original) and not original[pos].isspace()]
+    ends = [pos for pos in cuts if pos > 0 and not original[pos - 1].isspace()]
+    for start in starts:
+        for end in ends:
+            if start < end:
+                assert norm.to_original_span(*norm.to_normalized_span(start, end)) == (start, end)
+
+
+def _cuts_no_edit(norm, pos: int) -> bool:
+    """Whether original position `pos` lies between edits (the characters either side map apart)."""
+    if pos in (0, len(norm.original)):
+        return True
+    left = norm.to_normalized_span(pos - 1, pos)
+    return left[0] == left[1] or left != norm.to_normalized_span(pos, pos + 1)
 
 
 def test_partial_figure_maps_to_whole_figure() -> None:

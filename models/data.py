@@ -18,7 +18,7 @@ from datasets import Dataset
 
 from models.extractor import EntityBatch, Extractor, PairBatch
 from models.features import candidate_pairs, pair_features
-from models.windows import training_windows
+from models.windows import training_chunks
 from pipeline.io import CorpusError, read_corpus
 from pipeline.schema import RELATION_LABELS, TARGET_LABELS
 
@@ -93,12 +93,15 @@ class FeaturizeStats:
     relations: int = 0
     relations_outside_candidates: int = 0
     candidate_pairs: int = 0
+    chunks: int = 0
+    pairs_across_chunks: int = 0
 
     def describe(self) -> str:
         covered = 1 - self.relations_outside_candidates / max(self.relations, 1)
-        return (f"{self.documents} documents → {self.windows} windows; {self.entities} entities "
-                f"({self.overlapping_entities} overlapping ones dropped); {self.relations} relations, "
-                f"{covered:.1%} inside the candidate pairs ({self.candidate_pairs} candidates)")
+        return (f"{self.documents} documents → {self.chunks} chunks of {self.windows} windows; {self.entities} "
+                f"entities ({self.overlapping_entities} overlapping ones dropped); {self.relations} relations, "
+                f"{covered:.1%} inside the candidate pairs ({self.candidate_pairs} candidates), "
+                f"{self.pairs_across_chunks} across chunk edges (not trained)")
 
 
 def _normalized_entities(model: Extractor, doc: dict, prep) -> tuple[list[tuple[int, int, int, int]], dict[int, int]]:
@@ -120,12 +123,14 @@ def _normalized_entities(model: Extractor, doc: dict, prep) -> tuple[list[tuple[
     return kept, index
 
 
-def featurize(model: Extractor, docs: list[dict], window: int, stride: int) -> tuple[Dataset, FeaturizeStats]:
-    """Training windows of `docs` as a Dataset (one row a window), with gold tags, entities and pairs."""
+def featurize(model: Extractor, docs: list[dict], chunk_windows: int) -> tuple[Dataset, FeaturizeStats]:
+    """Training chunks of `docs` as a Dataset (one row a chunk of windows, see windows.training_chunks), with
+    gold tags of the owned range and its entities and candidate pairs."""
     cfg, n_labels = model.cfg, len(model.entity_labels)
-    rows: dict[str, list] = {k: [] for k in ("ids", "tags", "lexicon", "ent_start", "ent_end", "ent_label",
-                                             "ent_context", "ent_target", "pair_head", "pair_tail", "pair_label",
-                                             "pair_dist", "pair_gap", "pair_between")}
+    rows: dict[str, list] = {k: [] for k in ("ids", "win_start", "win_end", "own_start", "own_end", "tags", "lexicon",
+                                             "ent_start", "ent_end", "ent_label", "ent_context", "ent_target",
+                                             "pair_head", "pair_tail", "pair_label", "pair_dist", "pair_gap",
+                                             "pair_between")}
     stats = FeaturizeStats(documents=len(docs))
     for doc in docs:
         prep = model.prepare(doc["text"])
@@ -147,12 +152,19 @@ def featurize(model: Extractor, docs: list[dict], window: int, stride: int) -> t
         stats.relations_outside_candidates += len(doc.get("relations", [])) - len(gold)
         stats.candidate_pairs += len(heads)
         tags = model.scheme.encode(len(prep.ids), [e[:3] for e in ents])
-        sentence_starts = np.flatnonzero(np.diff(prep.sentences)) + 1
-        for start, end in training_windows(len(prep.ids), window, sentence_starts.tolist(), [e[:2] for e in ents]):
+        chunks = training_chunks(len(prep.ids), model.window, model.stride, chunk_windows, [e[:2] for e in ents])
+        for windows, start, end in chunks:
+            base = windows[0][0]
             inside = [k for k, e in enumerate(ents) if start <= e[0] and e[1] <= end]
             local = {k: n for n, k in enumerate(inside)}
             pairs = [p for p, (h, t) in enumerate(zip(heads.tolist(), tails.tolist())) if h in local and t in local]
-            rows["ids"].append(prep.ids[start:end].tolist())
+            stats.pairs_across_chunks += sum(1 for h, t in zip(heads.tolist(), tails.tolist())
+                                             if (h in local) != (t in local) and (h, t) in gold and h in local)
+            rows["ids"].append(prep.ids[base : windows[-1][1]].tolist())
+            rows["win_start"].append([s - base for s, _ in windows])
+            rows["win_end"].append([e - base for _, e in windows])
+            rows["own_start"].append(start - base)
+            rows["own_end"].append(end - base)
             rows["tags"].append(tags[start:end].tolist())
             rows["lexicon"].append(prep.lexicon[start:end].tolist() if prep.lexicon is not None else [])
             rows["ent_start"].append([ents[k][0] - start for k in inside])
@@ -166,27 +178,45 @@ def featurize(model: Extractor, docs: list[dict], window: int, stride: int) -> t
             rows["pair_dist"].append([int(feats["dist"][p]) for p in pairs])
             rows["pair_gap"].append([int(feats["gap"][p]) for p in pairs])
             rows["pair_between"].append(feats["between"][pairs].reshape(-1).tolist())
-            stats.windows += 1
+            stats.windows += len(windows)
+            stats.chunks += 1
     return Dataset.from_dict(rows), stats
 
 
+def batches(window_counts: list[int], order: list[int], batch_windows: int) -> list[list[int]]:
+    """Consecutive groups of `order` (row indices) holding about `batch_windows` windows each."""
+    out, current, size = [], [], 0
+    for row in order:
+        current.append(row)
+        size += window_counts[row]
+        if size >= batch_windows:
+            out.append(current)
+            current, size = [], 0
+    if current:
+        out.append(current)
+    return out
+
+
 def collate(rows: dict[str, list], n_labels: int) -> dict:
-    """A column slice of the windows dataset → the batch dict Extractor.loss reads."""
-    windows = [np.asarray(ids, dtype=np.int64) for ids in rows["ids"]]
-    width = max(len(w) for w in windows) + 1  # Extractor.encode keeps one slot after the last character
-    n = len(windows)
+    """A column slice of the chunks dataset → the batch dict Extractor.loss reads."""
+    windows, chunks = [], []
+    for ids, starts, ends, own_start, own_end in zip(rows["ids"], rows["win_start"], rows["win_end"],
+                                                    rows["own_start"], rows["own_end"]):
+        ids = np.asarray(ids, dtype=np.int64)
+        chunks.append((len(windows), list(zip(starts, ends)), own_start, own_end))
+        windows.extend(ids[s:e] for s, e in zip(starts, ends))
+    lengths = [len(t) for t in rows["tags"]]
+    width = max(lengths)
+    n = len(lengths)
     tags = torch.zeros((n, width), dtype=torch.long)
     mask = torch.zeros((n, width), dtype=torch.bool)
-    lexicon = torch.zeros((n, width), dtype=torch.long)
+    for b, t in enumerate(rows["tags"]):
+        tags[b, : len(t)] = torch.tensor(t, dtype=torch.long)
+        mask[b, : len(t)] = True
+    lexicon = torch.tensor([x for lex in rows["lexicon"] for x in lex], dtype=torch.long)
     starts, ends, labels, contexts, targets, heads, tails, gold, dist, gap, between = ([] for _ in range(11))
-    entity_base = 0
+    offset = entity_base = 0
     for b in range(n):
-        length = len(windows[b])
-        tags[b, :length] = torch.tensor(rows["tags"][b])
-        mask[b, :length] = True
-        if rows["lexicon"][b]:
-            lexicon[b, :length] = torch.tensor(rows["lexicon"][b])
-        offset = b * width
         starts += [offset + s for s in rows["ent_start"][b]]
         ends += [offset + e for e in rows["ent_end"][b]]
         labels += rows["ent_label"][b]
@@ -199,11 +229,13 @@ def collate(rows: dict[str, list], n_labels: int) -> dict:
         gap += rows["pair_gap"][b]
         between += rows["pair_between"][b]
         entity_base += len(rows["ent_start"][b])
+        offset += lengths[b]
     long = lambda xs: torch.tensor(xs, dtype=torch.long)  # noqa: E731
     target_arr = np.asarray(targets, dtype=np.int64)
     target_rows = np.flatnonzero(target_arr >= 0)
     return {
         "windows": windows,
+        "chunks": chunks,
         "tags": tags,
         "tag_mask": mask,
         "lexicon": lexicon,

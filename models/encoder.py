@@ -30,7 +30,7 @@ def scratch_config(cfg: EncoderConfig, vocab_size: int, pad_id: int) -> Pretrain
             cfg.model_type, vocab_size=vocab_size, hidden_size=cfg.hidden_size, num_hidden_layers=cfg.num_layers,
             num_attention_heads=cfg.num_heads, intermediate_size=cfg.intermediate_size,
             max_position_embeddings=cfg.max_position, hidden_dropout_prob=cfg.dropout,
-            attention_probs_dropout_prob=cfg.dropout, type_vocab_size=1, pad_token_id=pad_id,
+            attention_probs_dropout_prob=cfg.attention_dropout, type_vocab_size=1, pad_token_id=pad_id,
         )
     except ValueError as err:
         raise ConfigError(f"[encoder] model_type {cfg.model_type!r}: {err}") from err

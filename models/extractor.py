@@ -199,14 +199,16 @@ class Extractor(nn.Module):
     # ---- training --------------------------------------------------------------------------------
 
     def loss(self, batch: dict) -> dict[str, torch.Tensor]:
-        """Tagging, target and relation losses of a collated training batch (models.data.collate)."""
-        states = self.encode(batch["windows"])  # (B, L + 1, H)
-        n_rows, width, _ = states.shape
-        length = width - 1
-        tag_in = self.tag_input(states[:, :length], batch["lexicon"][:, :length] if self.lexicon_emb else None)
-        emissions = self.tagger(tag_in)
-        losses = {"tags": self.tagger.loss(emissions, batch["tags"][:, :length], batch["tag_mask"][:, :length])}
-        flat = states.reshape(n_rows * width, -1)
+        """Tagging, target and relation losses of a collated batch of training chunks (models.data.collate).
+
+        Each chunk's windows are encoded and stitched exactly as in inference; losses cover owned ranges."""
+        states = self.encode(batch["windows"])
+        pieces = [stitch([states[first + k, : e - s] for k, (s, e) in enumerate(wins)], wins)[a:b]
+                  for first, wins, a, b in batch["chunks"]]
+        flat = torch.cat(pieces, dim=0)
+        emissions = self.tagger(self.tag_input(flat, batch["lexicon"] if self.lexicon_emb is not None else None))
+        padded = nn.utils.rnn.pad_sequence(list(emissions.split([len(p) for p in pieces])), batch_first=True)
+        losses = {"tags": self.tagger.loss(padded, batch["tags"], batch["tag_mask"])}
         prefix = prefix_sums(flat)
         ents: EntityBatch = batch["entities"]
         zero = flat.sum() * 0.0

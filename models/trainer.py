@@ -10,7 +10,6 @@ pipeline.scoring.
 from __future__ import annotations
 
 import json
-import math
 import random
 import shutil
 import time
@@ -23,7 +22,7 @@ from tqdm import tqdm
 from transformers import get_linear_schedule_with_warmup
 
 from models.config import ConfigError, RunConfig
-from models.data import FeaturizeStats, collate, featurize, file_hash, load_corpus
+from models.data import FeaturizeStats, batches, collate, featurize, file_hash, load_corpus
 from models.encoder import build_encoder
 from models.extractor import Extractor
 from models.pretrain import pretrain
@@ -172,7 +171,7 @@ class Trainer:
         dev_docs = load_corpus(cfg.paths.dev, model.entity_labels, cfg.training.ignore_labels)
         corpus = {"train": corpus_record(entries), "dev": corpus_record(cfg.paths.dev)}
         set_seeds(cfg.training.seed)
-        dataset, stats = featurize(model, train_docs, model.window, model.stride)
+        dataset, stats = featurize(model, train_docs, cfg.training.chunk_windows)
         print(f"training data: {stats.describe()}")
         state = self._fit(model, dataset, dev_docs, new_docs, epochs, lr, head_lr, corpus, stats, pretrain_summary)
         best = Extractor.load(self.output)  # the saved weights (float16 when so configured), as users get them
@@ -197,10 +196,11 @@ class Trainer:
     def _fit(self, model: Extractor, dataset, dev_docs: list[dict], new_docs: list[dict], epochs: int, lr: float,
              head_lr: float, corpus: dict, stats: FeaturizeStats, pretrain_summary: dict | None) -> RunState:
         tr = self.cfg.training
-        batch_size = tr.batch_size
-        steps_per_epoch = math.ceil(len(dataset) / batch_size)
+        window_counts = [len(w) for w in dataset["win_start"]]
+        plans = [batches(window_counts, np.random.default_rng(tr.seed + e).permutation(len(dataset)).tolist(),
+                         tr.batch_size) for e in range(epochs)]
         optimizer = self._optimizer(model, lr, head_lr)
-        total = max(1, epochs * steps_per_epoch)
+        total = max(1, sum(len(p) for p in plans))
         schedule = get_linear_schedule_with_warmup(optimizer, int(tr.warmup_ratio * total), total)
         state = self._resume(model, optimizer, schedule)
         if state is None:
@@ -215,13 +215,12 @@ class Trainer:
         stop = False
         while state.epoch < epochs and not stop:
             model.train()
-            order = dataset.shuffle(seed=tr.seed + state.epoch)
-            bar = tqdm(total=steps_per_epoch, initial=state.batch, desc=f"epoch {state.epoch + 1}/{epochs}",
+            plan = plans[state.epoch]
+            bar = tqdm(total=len(plan), initial=state.batch, desc=f"epoch {state.epoch + 1}/{epochs}",
                        disable=not self.progress, dynamic_ncols=True)
             running = None
-            while state.batch < steps_per_epoch:
-                rows = order[state.batch * batch_size : (state.batch + 1) * batch_size]
-                losses = model.loss(collate(rows, n_labels))
+            while state.batch < len(plan):
+                losses = model.loss(collate(dataset[plan[state.batch]], n_labels))
                 loss = losses["tags"] + tr.relation_weight * losses["relations"] + tr.target_weight * losses["target"]
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()

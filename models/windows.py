@@ -10,8 +10,6 @@ exactly as if the document had been encoded whole.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-
 import numpy as np
 import torch
 
@@ -47,29 +45,39 @@ def stitch(window_states: list[torch.Tensor], windows: list[tuple[int, int]]) ->
     return torch.cat(parts, dim=0)
 
 
-def training_windows(length: int, window: int, sentence_starts: list[int],
-                     spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Training windows made of whole sentences, consecutive windows sharing their boundary sentence.
+def training_chunks(length: int, window: int, stride: int, chunk_windows: int,
+                    spans: list[tuple[int, int]]) -> list[tuple[list[tuple[int, int]], int, int]]:
+    """Split a document's inference windows into training chunks of up to `chunk_windows` windows.
 
-    Every sentence (with the relations inside it) and every pair of neighbouring sentences (a part_of
-    across the break) then lies whole in some window, which regular windows with a small overlap do not
-    guarantee.  A sentence longer than `window` is cut, but never inside a gold span: a cut entity would
-    teach the tagger an entity without its end.
+    Each chunk is (its windows, owned start, owned end): training encodes and stitches the chunk's windows
+    exactly as inference does, and learns from the owned range only, so every character is trained once
+    per epoch with the context it will have at inference.  Chunk edges sit at the ownership boundary
+    between two windows, moved within their overlap so that no gold span is cut; where that is
+    impossible, the chunk grows by a window instead.
     """
-    bounds = sorted(set(sentence_starts) - {0})  # places a window may end (a sentence starts there)
-    inside = np.full(length + 1, -1, dtype=np.int64)  # inside[i] = start of the span strictly containing edge i
+    windows = plan_windows(length, window, stride)
+    owned = ownership(windows)
+    chunks = []
+    first, chunk_start = 0, 0
+    for k in range(1, len(windows) + 1):
+        if k < len(windows) and k - first < chunk_windows:
+            continue
+        if k == len(windows):
+            chunks.append((windows[first:k], chunk_start, length))
+            break
+        edge = _uncut_edge(owned[k][0], windows[k][0], windows[k - 1][1], spans)
+        if edge is None:
+            continue
+        chunks.append((windows[first:k], chunk_start, edge))
+        first, chunk_start = k, edge
+    return chunks
+
+
+def _uncut_edge(edge: int, low: int, high: int, spans: list[tuple[int, int]]) -> int | None:
+    """`edge`, or the nearest span boundary in [low, high] when a span would be cut there; None if neither."""
     for start, end in spans:
-        inside[start + 1 : end] = start
-    out: list[tuple[int, int]] = []
-    start = 0
-    while start < length:
-        limit = min(start + window, length)
-        first, last = bisect_right(bounds, start), bisect_right(bounds, limit)
-        if limit == length or first == last:  # the rest fits, or one sentence longer than the window
-            end = limit if limit == length or inside[limit] <= start else int(inside[limit])
-        else:
-            end = bounds[last - 1]
-        out.append((start, end))
-        inner = bisect_left(bounds, end) - 1  # the last sentence start strictly inside the window
-        start = bounds[inner] if inner >= first and bounds[inner] > start else end
-    return out
+        if start < edge < end:
+            if start >= low:
+                return start
+            return end if end <= high else None
+    return edge

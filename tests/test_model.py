@@ -19,7 +19,7 @@ from models.config import load_config
 from models.extractor import Extractor, ModelDirError
 from models.heads import BioesScheme, Tagger, viterbi
 from models.vocab import NEWLINE, SPACE, CharVocab
-from models.windows import ownership, plan_windows, stitch, training_windows
+from models.windows import ownership, plan_windows, stitch, training_chunks
 from pipeline.io import write_jsonl
 
 REPO = Path(__file__).resolve().parents[1]
@@ -83,7 +83,7 @@ def train_tiny(tmp: Path, train: list[dict], dev: list[dict], out: Path, **overr
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("tiny_model")
     out = tmp / "model"
-    train_tiny(tmp, template_docs(40, 1), template_docs(8, 2, "dev"), out, **{"training.epochs": 10})
+    train_tiny(tmp, template_docs(80, 1), template_docs(8, 2, "dev"), out, **{"training.epochs": 10})
     return out
 
 
@@ -134,10 +134,16 @@ def test_stitching_equals_reading_the_sequence_whole() -> None:
     assert torch.equal(stitch([whole[s:e] for s, e in windows], windows), whole)
 
 
-def test_training_windows_never_cut_an_entity() -> None:
-    spans = [(s, s + 5) for s in range(10, 990, 17)]
-    for start, end in training_windows(1000, 64, 48, spans):
-        assert end - start <= 64
+def test_training_chunks_partition_the_text_without_cutting_an_entity() -> None:
+    length = 3000
+    spans = [(s, s + 7) for s in range(3, length - 8, 9)]  # dense: most ownership boundaries fall in a span
+    chunks = training_chunks(length, 64, 48, 4, spans)
+    assert chunks[0][1] == 0 and chunks[-1][2] == length
+    assert all(a[2] == b[1] for a, b in itertools.pairwise(chunks))  # owned ranges tile the text
+    assert all(plan_windows(length, 64, 48) == [w for c in chunks for w in c[0]] for _ in [0])
+    for windows, start, end in chunks:
+        assert windows[0][0] <= start < end <= windows[-1][1]
+        assert len(windows) >= 4 or end == length
         assert not any(s < start < e or s < end < e for s, e in spans)
 
 

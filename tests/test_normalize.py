@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from pipeline.normalize import normalize
@@ -217,12 +215,3 @@ def test_name_headings() -> None:
     text = "引言。\n清江浦区：\n内容。\n主要做法：\n内容。\n### 淮安工业园区:\n#### 聚力项目攻坚\n"
     named = [(b.name, b.level) for b in blocks(text) if b.is_heading]
     assert named == [("清江浦区", 7), (None, 7), ("淮安工业园区", 3), (None, 4)]
-
-
-def test_speed() -> None:
-    text = SEED_LIKE * 400
-    started = time.perf_counter()
-    norm = normalize(text)
-    rate = len(text) / (time.perf_counter() - started)
-    assert len(norm.text) < len(text)
-    assert rate > 1_000_000, f"normalize ran at {rate:,.0f} chars/s"

@@ -44,7 +44,12 @@ ENUM_MARKERS: tuple[Callable[[int], str], ...] = (
     lambda k: f"({k})",
     lambda k: f"{k}.",
     lambda k: f"{k}、",
+    lambda k: f"（{'一二三四五六七八九十'[k - 1]}）",
+    lambda k: "●",
+    lambda k: "■",
 )
+#: share of a paragraph's prose sentences that are money facts of their own (templates_prose.FUNDS)
+FUND_RATE = 0.08
 
 
 # --------------------------------------------------------------------------- areas
@@ -133,14 +138,14 @@ def write_paragraph(d: Draft, scope: Scope, figures: int, proses: int, theme: bo
     rng = d.rng
     if theme:
         d.begin()
-        d.t(d.fresh(prose.THEMES))
+        d.prose_inline(d.fresh(prose.THEMES))
         d.end()
     kinds = [figure_kind(rng) for _ in range(figures)] + ["prose"] * proses
     rng.shuffle(kinds)
     kinds.sort(key=lambda k: k == "target")
     for kind in kinds:
         if kind == "prose":
-            d.prose(d.fresh(pool), scope)
+            d.prose(d.fresh(prose.FUNDS if rng.random() < FUND_RATE else pool), scope)
         else:
             write_figure(d, scope, kind)
 
@@ -174,12 +179,12 @@ def write_intro(d: Draft, main: Scope, named: bool, siblings: tuple[tuple[str, .
             write_figure(d, main, figure_kind(rng))
         if len(siblings) >= 2 and rng.random() < 0.35:
             write_figure(d, Scope(main.names, main.ref, main.parent_ref, siblings), "multi")
-    if rng.random() < 0.5:
+    for _ in range(rng.choice((0, 1, 1, 2))):
         d.prose(d.fresh(tuple(p for p in prose.INTRO if "{name}" not in p)), main)
     d.paragraph_break()
 
 
-def write_area(d: Draft, area: Area, style: str, k: int) -> None:
+def write_area(d: Draft, area: Area, style: str, k: int, marker: Callable[[int], str]) -> None:
     """One area's part of the article in the given layout style."""
     rng = d.rng
     scope = area.scope()
@@ -201,13 +206,18 @@ def write_area(d: Draft, area: Area, style: str, k: int) -> None:
             write_paragraph(d, scope, rng.randint(1, 3), rng.randint(0, 2), rng.random() < 0.3, prose.SECTION)
     elif style in ("opening", "bracket"):
         d.lead(area.surface, *(("】", "【") if style == "bracket" else ("", "")))
+        if rng.random() < 0.5:  # 樊城区聚焦…两大产业，上半年新签约…
+            d.prose_inline(rng.choice(prose.POLICY), scope)
+            d.t(d.style.comma)
         write_figure(d, scope, "figure")
         write_paragraph(d, scope, rng.randint(0, 3), rng.randint(0, 2), False, prose.SECTION)
     elif style == "enum":
-        d.lead(area.surface, rng.choice(("：", ":", d.style.comma)), ENUM_MARKERS[k % 4](k + 1))
+        d.lead(area.surface, rng.choice(("：", ":", d.style.comma)), marker(k + 1))
         write_figure(d, scope, "figure")
         for _ in range(rng.randint(0, 2)):
             write_figure(d, scope, rng.choice(("figure", "money")))
+        for _ in range(rng.randint(0, 2)):
+            d.prose(d.fresh(prose.SECTION), scope)
     d.paragraph_break()
 
 
@@ -215,11 +225,12 @@ def write_dash_list(d: Draft, areas: list[Area]) -> None:
     """- 红花岗区：…；\\n- 汇川区：…。 — one sentence joined by PDF-style breaks (遵义 gold style)."""
     rng = d.rng
     d.begin()
-    d.t(rng.choice(("各县(市、区)比学赶超、亮点纷呈", "分地区看", "具体来看")))
+    d.t(rng.choice(prose.LIST_INTROS))
     d.end(rng.choice(("：", ":")))
     d.paragraph_break()
+    bullet = rng.choice(("- ", "- ", "●", "● ", "■"))
     for k, area in enumerate(areas):
-        d.t("- ")
+        d.t(bullet)
         d.lead(area.surface, rng.choice(("：", ":")))
         write_figure(d, area.scope(), "figure")
         if k < len(areas) - 1:
@@ -230,8 +241,9 @@ def write_dash_list(d: Draft, areas: list[Area]) -> None:
 
 def write_outro(d: Draft, scope: Scope) -> None:
     rng = d.rng
-    if rng.random() < 0.6:
-        d.prose(d.fresh(prose.OUTRO), scope)
+    if rng.random() < 0.8:
+        for _ in range(rng.randint(1, 3)):
+            d.prose(d.fresh(prose.OUTRO), scope)
         d.paragraph_break()
     if rng.random() < 0.4:
         d.t(rng.choice(prose.AUTHORS))
@@ -249,7 +261,7 @@ def write_single(d: Draft, main: Area) -> None:
             number = f"（{'一二三四五六'[headings]}）"
             headings += 1
             d.heading(8, lambda number=number: (d.marker(number), d.t(d.fresh(prose.THEMES).split(",")[0])))
-        write_paragraph(d, scope, rng.randint(1, 3), rng.randint(0, 2), rng.random() < 0.4, prose.SECTION)
+        write_paragraph(d, scope, rng.randint(1, 3), rng.randint(1, 2), rng.random() < 0.4, prose.SECTION)
         d.paragraph_break()
 
 
@@ -271,10 +283,11 @@ def compose(d: Draft, kind: str) -> str:
     if style == "dash":
         write_dash_list(d, areas)
     else:
+        marker = rng.choice(ENUM_MARKERS)
         for k, area in enumerate(areas):
             if k >= 2 and d.length > SECTION_BUDGET:
                 break
-            write_area(d, area, style, k)
+            write_area(d, area, style, k, marker)
     finish(d, main.scope())
     return f"{kind}/{style}"
 

@@ -324,8 +324,8 @@ class Draft:
                 self.ent(text, label)
             elif piece.startswith("{"):
                 self._prose_slot(piece[1:-1], scope)
-            else:
-                self.t(piece)
+            else:  # the document's punctuation, so prose and figures do not differ in it
+                self.t(piece.replace(",", self.style.comma))
 
     def replace_last(self, punct: str) -> None:
         """Swap the final punctuation mark (。→；) to chain a sentence with the next list item."""
@@ -339,7 +339,21 @@ class Draft:
             if scope is None:
                 self.t("全市")
             else:
-                self.ent(scope.names[0], "DISTRICT")
+                e = self.ent(scope.names[0], "DISTRICT")
+                if self._sentence is not None and self.subject is None:
+                    self.subject = e  # the subject of a money fact later in the sentence ({fund})
+        elif slot == "sector":
+            used = self.text[self._sentence.start :] if self._sentence is not None else ""
+            self.t(rng.choice([s for s in prose.SECTORS if s not in used]))
+        elif slot == "slogan":
+            self.t(rng.choice(prose.SLOGANS))
+        elif slot == "org":
+            self.t(organisation(rng, scope))
+        elif slot == "areas":
+            self.t(rng.choice(prose.AREA_REFS))
+        elif slot == "fund":
+            f = self.fig()
+            self.money(f, rng.choice((0.5, 1, 2, 3, 5, 10, 20, 50, 100)) * rng.uniform(0.8, 1.2), None)
         elif slot == "place":
             self.ent(rng.choice(prose.PLACES), "DISTRICT")
         elif slot == "n":
@@ -492,14 +506,21 @@ class Draft:
             name = rng.random() < 0.3
         if name and name_first:
             self._name(scope)
+            self._subject_suffix(scope)
             self.t(period)
         else:
             if period:
                 self.t(period + self.style.comma)
             if name:
                 self._name(scope)
+                self._subject_suffix(scope)
             elif rng.random() < 0.6:
                 self.t(self.reference(scope))
+
+    def _subject_suffix(self, scope: Scope) -> None:
+        """Text right after a subject name that is no part of it (湛江全市…, 龙南市则…)."""
+        if self.rng.random() < 0.12:
+            self.t(self.rng.choice(("则", "则", scope.ref, "也")))
 
     def reference(self, scope: Scope) -> str:
         """全区 mostly, 该区 sometimes (references are not entities; the record builder resolves them)."""
@@ -517,6 +538,15 @@ class Draft:
 
 
 # --------------------------------------------------------------------------- numbers
+
+
+def organisation(rng: random.Random, scope: Scope | None) -> str:
+    """An organisation named after the area (淮安市发改委, 金湖县委县政府): plain text, no entity."""
+    name = max(scope.names, key=len) if scope else "市"
+    suffixes = list(prose.ORG_SUFFIXES)
+    if name[-1] in "市县区":
+        suffixes.append(f"委{name[-1]}政府")
+    return name + rng.choice(suffixes)
 
 
 def cn_integer(n: int) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from corpus.generate import SECTION_STYLES, generate_document, generate_documents, main
 from corpus.templates import INDUSTRIES, STAGES, TEMPLATES, TIER_BY_TEXT
-from corpus.templates_prose import PLACES
+from corpus.templates_prose import ORG_SUFFIXES, PLACES, SECTORS
 from pipeline.gazetteer import district_names
 from pipeline.io import read_corpus, validate_document
 from pipeline.normalize import fold_width, simplify
@@ -135,6 +135,26 @@ def test_variety_of_templates_layouts_and_areas(docs):
     lengths = [len(doc["text"]) for doc in docs]
     assert 300 <= min(lengths) and max(lengths) <= 3000
     assert len({doc["text"][:30] for doc in docs}) > N_DOCS * 0.8
+
+
+def test_prose_without_figures_is_a_large_unmarked_share(docs):
+    """Distractor prose (sector words, slogans, references, organisations) teaches what is no entity."""
+    sentences = prose = 0
+    for doc in docs:
+        figures = [e["start"] for e in doc["entities"] if e["label"] in ("COUNT", "MONEY")]
+        for start, end in sentence_spans(doc["text"]):
+            if not doc["text"][start:end].startswith("#"):
+                sentences += 1
+                prose += not any(start <= pos < end for pos in figures)
+    assert 0.3 <= prose / sentences <= 0.55, prose / sentences
+    for doc in docs:
+        for e in doc["entities"]:
+            assert not any(word in plain(span(doc, e)) for word in SECTORS), (doc["id"], span(doc, e))
+            if e["label"] == "DISTRICT":  # 淮安市发改委: an organisation, the name is not marked there
+                after = plain(doc["text"][e["end"] : e["end"] + 12])
+                assert not after.startswith(ORG_SUFFIXES), (doc["id"], span(doc, e), after)
+    texts = "".join(doc["text"] for doc in docs)
+    assert all(word in texts for word in ("签约—注册—供地—开工", "●", "发改委", "则", "下一步"))
 
 
 def test_every_kind_of_noise_occurs(docs):

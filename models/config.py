@@ -29,6 +29,8 @@ class PathsConfig:
     """Where the corpus lives.  `synth` is generated (corpus.generate) when the file is missing."""
 
     train: list[str] = field(default_factory=lambda: ["corpus/gold/train.jsonl"])
+    #: how many times each `train` entry is used per epoch (missing entries: once); upweights a small gold set
+    repeat: list[int] = field(default_factory=list)
     dev: list[str] = field(default_factory=lambda: ["corpus/gold/dev.jsonl"])
     synth: str | None = None
 
@@ -209,6 +211,9 @@ def _check_semantics(config: RunConfig, source: str) -> None:
         raise ConfigError(f"{source}: [training] save_dtype must be \"float16\" or \"float32\"")
     if not config.paths.train or not config.paths.dev:
         raise ConfigError(f"{source}: [paths] train and dev must each name at least one file")
+    if len(config.paths.repeat) > len(config.paths.train) or any(r < 1 for r in config.paths.repeat):
+        raise ConfigError(f"{source}: [paths] repeat must give a count of at least 1 for some of the "
+                          f"{len(config.paths.train)} train entries")
 
 
 def parse_override_value(text: str) -> Any:

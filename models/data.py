@@ -56,27 +56,28 @@ def drop_labels(doc: dict, ignore: set[str]) -> dict:
     return {**doc, "entities": [doc["entities"][i] for i in keep], "relations": relations}
 
 
-def load_corpus(entries: list[str], known_labels: list[str], ignore_labels: list[str]) -> list[dict]:
-    """All documents of `entries`, ignored labels removed; CorpusError listing every entity whose label the
-    model does not know."""
+def load_corpus(entries: list[str], known_labels: list[str], ignore_labels: list[str],
+                repeat: list[int] | None = None) -> list[dict]:
+    """All documents of `entries` (entry k `repeat[k]` times, default once), ignored labels removed;
+    CorpusError listing every entity whose label the model does not know."""
     docs: list[dict] = []
     problems: list[str] = []
     ignore, known = set(ignore_labels), set(known_labels)
-    for entry in entries:
+    for k, entry in enumerate(entries):
         try:
             loaded = read_docs(entry)
         except CorpusError as err:
             problems.extend(err.problems)
             continue
+        loaded = [drop_labels(doc, ignore) for doc in loaded]
         for n, doc in enumerate(loaded, 1):
-            doc = drop_labels(doc, ignore)
-            for k, ent in enumerate(doc["entities"]):
+            for i, ent in enumerate(doc["entities"]):
                 if ent["label"] not in known:
                     problems.append(
-                        f"{entry}: document {doc.get('id', n)!r}: entity {k} has label {ent['label']!r}, which the "
+                        f"{entry}: document {doc.get('id', n)!r}: entity {i} has label {ent['label']!r}, which the "
                         f"model does not know (it knows {', '.join(known_labels)}); add the label to [model] "
                         "entity_labels and train from scratch, or list it in [training] ignore_labels")
-            docs.append(doc)
+        docs.extend(loaded * (repeat[k] if repeat and k < len(repeat) else 1))
     if problems:
         raise CorpusError(problems)
     return docs
@@ -146,7 +147,7 @@ def featurize(model: Extractor, docs: list[dict], chunk_windows: int) -> tuple[D
         heads, tails = candidate_pairs(arr[:, :2], arr[:, 2], sent, model.allowed, cfg.max_pair_distance,
                                        cfg.max_sentence_gap)
         feats = pair_features(arr[:, :2], arr[:, 2], sent, heads, tails, n_labels, cfg.max_sentence_gap)
-        candidates = set(zip(heads.tolist(), tails.tolist()))
+        candidates = set(zip(heads.tolist(), tails.tolist(), strict=True))
         stats.relations += len(doc.get("relations", []))
         stats.relations_outside_candidates += sum(1 for pair in gold if pair not in candidates)
         stats.relations_outside_candidates += len(doc.get("relations", [])) - len(gold)
@@ -157,9 +158,9 @@ def featurize(model: Extractor, docs: list[dict], chunk_windows: int) -> tuple[D
             base = windows[0][0]
             inside = [k for k, e in enumerate(ents) if start <= e[0] and e[1] <= end]
             local = {k: n for n, k in enumerate(inside)}
-            pairs = [p for p, (h, t) in enumerate(zip(heads.tolist(), tails.tolist())) if h in local and t in local]
-            stats.pairs_across_chunks += sum(1 for h, t in zip(heads.tolist(), tails.tolist())
-                                             if (h in local) != (t in local) and (h, t) in gold and h in local)
+            pair_list = list(zip(heads.tolist(), tails.tolist(), strict=True))
+            pairs = [p for p, (h, t) in enumerate(pair_list) if h in local and t in local]
+            stats.pairs_across_chunks += sum((h, t) in gold and h in local and t not in local for h, t in pair_list)
             rows["ids"].append(prep.ids[base : windows[-1][1]].tolist())
             rows["win_start"].append([s - base for s, _ in windows])
             rows["win_end"].append([e - base for _, e in windows])
@@ -201,10 +202,10 @@ def collate(rows: dict[str, list], n_labels: int) -> dict:
     """A column slice of the chunks dataset → the batch dict Extractor.loss reads."""
     windows, chunks = [], []
     for ids, starts, ends, own_start, own_end in zip(rows["ids"], rows["win_start"], rows["win_end"],
-                                                    rows["own_start"], rows["own_end"]):
+                                                    rows["own_start"], rows["own_end"], strict=True):
         ids = np.asarray(ids, dtype=np.int64)
-        chunks.append((len(windows), list(zip(starts, ends)), own_start, own_end))
-        windows.extend(ids[s:e] for s, e in zip(starts, ends))
+        chunks.append((len(windows), list(zip(starts, ends, strict=True)), own_start, own_end))
+        windows.extend(ids[s:e] for s, e in zip(starts, ends, strict=True))
     lengths = [len(t) for t in rows["tags"]]
     width = max(lengths)
     n = len(lengths)

@@ -165,7 +165,7 @@ class Extractor(nn.Module):
                 window_states[i][k] = states[row, : e - s]
         hidden = hidden_size(self.encoder)
         return [stitch(ws, plan) if len(d.ids) else torch.zeros((0, hidden))
-                for d, ws, plan in zip(docs, window_states, plans)]
+                for d, ws, plan in zip(docs, window_states, plans, strict=True)]
 
     # ---- heads -----------------------------------------------------------------------------------
 
@@ -258,7 +258,7 @@ class Extractor(nn.Module):
             spans_per_doc = self._tag(docs, flat, offsets)
             sources: list[list[int]] | None = None
         else:
-            given_spans = [self._given_spans(d, e) for d, e in zip(docs, given)]
+            given_spans = [self._given_spans(d, e) for d, e in zip(docs, given, strict=True)]
             spans_per_doc = [spans for spans, _ in given_spans]
             sources = [index for _, index in given_spans]
         ents, doc_of_entity = self._entity_batch(docs, spans_per_doc, offsets)
@@ -270,7 +270,7 @@ class Extractor(nn.Module):
         for i, doc in enumerate(docs):
             rows = np.flatnonzero(doc_of_entity == i)
             entities = []
-            for row, (start, end, label) in zip(rows, spans_per_doc[i]):
+            for row, (start, end, label) in zip(rows, spans_per_doc[i], strict=True):
                 o_start, o_end = doc.norm.to_original_span(start, end)
                 ent = {"start": o_start, "end": o_end, "label": self.entity_labels[label]}
                 if row in targets:
@@ -282,7 +282,7 @@ class Extractor(nn.Module):
             results.append({"entities": entities, "relations": rels})
         return results
 
-    def _tag(self, docs: list[PreparedDoc], flat: torch.Tensor, offsets: np.ndarray) -> list[list[tuple[int, int, int]]]:
+    def _tag(self, docs: list[PreparedDoc], flat: torch.Tensor, offsets: np.ndarray) -> list[list[tuple[int, ...]]]:
         lexicon = None
         if self.lexicon_emb is not None:
             lexicon = torch.from_numpy(np.concatenate([d.lexicon for d in docs])) if len(flat) else None
@@ -304,7 +304,7 @@ class Extractor(nn.Module):
     def _entity_batch(self, docs: list[PreparedDoc], spans_per_doc: list[list[tuple[int, int, int]]],
                       offsets: np.ndarray) -> tuple[EntityBatch, np.ndarray]:
         starts, ends, labels, contexts, owner = [], [], [], [], []
-        for i, (doc, spans) in enumerate(zip(docs, spans_per_doc)):
+        for i, (doc, spans) in enumerate(zip(docs, spans_per_doc, strict=True)):
             for start, end, label in spans:
                 starts.append(offsets[i] + start)
                 ends.append(offsets[i] + end)
@@ -324,12 +324,12 @@ class Extractor(nn.Module):
         if not len(rows):
             return {}
         logits = self.target_logits(states, spans, prefix, ents, rows)
-        return dict(zip(rows.tolist(), (logits > 0).tolist()))
+        return dict(zip(rows.tolist(), (logits > 0).tolist(), strict=True))
 
     def _relations(self, docs: list[PreparedDoc], spans_per_doc: list[list[tuple[int, int, int]]],
                    spans: torch.Tensor | None, prefix: torch.Tensor, ents: EntityBatch) -> list[list[dict]]:
         heads, tails, feats, owner, first_row = [], [], [], [], 0
-        for i, (doc, doc_spans) in enumerate(zip(docs, spans_per_doc)):
+        for i, (doc, doc_spans) in enumerate(zip(docs, spans_per_doc, strict=True)):
             arr = np.asarray(doc_spans, dtype=np.int64).reshape(-1, 3)
             sent = doc.sentences[arr[:, 0]] if len(arr) else np.zeros(0, dtype=np.int64)
             h, t = candidate_pairs(arr[:, :2], arr[:, 2], sent, self.allowed, self.cfg.max_pair_distance,
@@ -388,7 +388,7 @@ class Extractor(nn.Module):
             (path / name).write_text(text, encoding="utf-8")
 
     @classmethod
-    def load(cls, path: str | Path) -> "Extractor":
+    def load(cls, path: str | Path) -> Extractor:
         path = Path(path)
         if not path.is_dir():
             raise ModelDirError(f"{path}: no model directory here; train one with "

@@ -125,8 +125,8 @@ class Trainer:
         encoder = build_encoder(cfg.encoder, len(vocab), vocab.pad_id)
         summary = None
         if not cfg.encoder.name_or_path and cfg.pretrain.steps > 0:
-            summary = pretrain(encoder, vocab, [d["text"] for d in train_docs], cfg.pretrain, self.work,
-                               self.progress)
+            texts = list(dict.fromkeys(d["text"] for d in train_docs))  # repeated documents once
+            summary = pretrain(encoder, vocab, texts, cfg.pretrain, self.work, self.progress)
         set_seeds(cfg.training.seed)
         model = Extractor(encoder, vocab, cfg.model.entity_labels, cfg.model, cfg.training.window,
                           cfg.training.stride)
@@ -135,7 +135,8 @@ class Trainer:
     def _replay_docs(self, model: Extractor) -> tuple[list[dict], list[str]]:
         """A fixed sample of the original training documents of the --init-from model."""
         record = self.init_from / "corpus.json"
-        entries = [e["path"] for e in json.loads(record.read_text(encoding="utf-8"))["train"]] if record.is_file() else []
+        saved = json.loads(record.read_text(encoding="utf-8"))["train"] if record.is_file() else []
+        entries = [e["path"] for e in saved]
         present = [e for e in entries if Path(e.removeprefix("doccano:")).is_file()]
         if not present:
             print(f"warning: none of the training files of {self.init_from} exist here ({entries}); fine-tuning "
@@ -165,7 +166,7 @@ class Trainer:
             ensure_synth(cfg)
             entries = train_entries(cfg)
             new_docs = []
-            train_docs = load_corpus(entries, cfg.model.entity_labels, cfg.training.ignore_labels)
+            train_docs = load_corpus(entries, cfg.model.entity_labels, cfg.training.ignore_labels, cfg.paths.repeat)
             model, pretrain_summary = self._scratch_model(train_docs)
             epochs, lr, head_lr = cfg.training.epochs, cfg.training.lr, cfg.training.head_lr
         dev_docs = load_corpus(cfg.paths.dev, model.entity_labels, cfg.training.ignore_labels)
@@ -315,7 +316,8 @@ class Trainer:
 
     def _write_card(self, model: Extractor, metrics: dict, corpus: dict) -> None:
         (self.output / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
-        (self.output / "README.md").write_text(model_card(model, metrics, corpus, self.cfg, self.output), encoding="utf-8")
+        card = model_card(model, metrics, corpus, self.cfg, self.output)
+        (self.output / "README.md").write_text(card, encoding="utf-8")
 
 
 def model_card(model: Extractor, metrics: dict, corpus: dict, cfg: RunConfig, path: Path) -> str:
@@ -325,9 +327,10 @@ def model_card(model: Extractor, metrics: dict, corpus: dict, cfg: RunConfig, pa
     rows = "\n".join(f"| {label} | {s['p']:.4f} | {s['r']:.4f} | {s['f']:.4f} | {s['support']} |"
                      for label, s in dev["entities"]["per_label"].items())
     files = "\n".join(f"- `{c['path']}` sha256 `{c['sha256'][:16]}…`" for c in corpus["train"] + corpus["dev"])
+    pretrain_steps = (metrics.get("pretrain") or {}).get("steps", 0)
     source = cfg.encoder.name_or_path or (f"trained from scratch ({enc.model_type}, hidden {enc.hidden_size}, "
-                                          f"{enc.num_hidden_layers} layers), MLM pre-trained "
-                                          f"{(metrics.get('pretrain') or {}).get('steps', 0)} steps on the training text")
+                                          f"{enc.num_hidden_layers} layers), MLM pre-trained {pretrain_steps} "
+                                          "steps on the training text")
     return f"""# District investment-project extractor
 
 Character-level encoder with heads for the seven entity labels of `shared/spec/annotation.md`

@@ -111,7 +111,7 @@ class CharVocab:
         return float((ids == self.unk_id).mean()) if len(ids) else 0.0
 
     @classmethod
-    def enumerated(cls) -> "CharVocab":
+    def enumerated(cls) -> CharVocab:
         """The from-scratch vocabulary: special tokens, then the enumerated Unicode blocks."""
         return cls(list(SPECIAL_TOKENS) + enumerated_characters())
 
@@ -120,7 +120,7 @@ class CharVocab:
         Path(path).write_text("\n".join(self.tokens) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, path: str | Path) -> "CharVocab":
+    def load(cls, path: str | Path) -> CharVocab:
         path = Path(path)
         if not path.is_file():
             raise VocabError(f"{path}: vocabulary file not found")
@@ -134,7 +134,7 @@ class CharVocab:
             raise VocabError(f"{path}: {err}") from err
 
     @classmethod
-    def from_pretrained(cls, name_or_path: str) -> "CharVocab":
+    def from_pretrained(cls, name_or_path: str) -> CharVocab:
         """The vocabulary of a pretrained encoder: its vocab.txt if local, else its (cached) tokenizer."""
         local = Path(name_or_path) / "vocab.txt"
         if local.is_file():

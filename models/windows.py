@@ -10,7 +10,6 @@ exactly as if the document had been encoded whole.
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 
 
@@ -40,7 +39,7 @@ def ownership(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def stitch(window_states: list[torch.Tensor], windows: list[tuple[int, int]]) -> torch.Tensor:
     """Concatenate the owned slice of each window's (window_len, H) states into (doc_len, H)."""
     parts = []
-    for states, (start, _), (own_start, own_end) in zip(window_states, windows, ownership(windows)):
+    for states, (start, _), (own_start, own_end) in zip(window_states, windows, ownership(windows), strict=True):
         parts.append(states[own_start - start : own_end - start])
     return torch.cat(parts, dim=0)
 

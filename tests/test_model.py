@@ -17,7 +17,7 @@ import torch
 from corpus.markup import parse_markup
 from models.config import load_config
 from models.extractor import Extractor, ModelDirError
-from models.heads import BioesScheme, Tagger, viterbi
+from models.heads import BioesScheme, Tagger
 from models.vocab import NEWLINE, SPACE, CharVocab
 from models.windows import ownership, plan_windows, stitch, training_chunks
 from pipeline.io import write_jsonl
@@ -120,7 +120,7 @@ def test_windows_cover_the_text_and_each_position_has_one_owner(length: int) -> 
     owned = ownership(windows)
     assert owned[0][0] == 0 and owned[-1][1] == length
     assert all(a[1] == b[0] for a, b in itertools.pairwise(owned))
-    for (s, e), (os_, oe) in zip(windows, owned):
+    for (s, e), (os_, oe) in zip(windows, owned, strict=True):
         assert s <= os_ <= oe <= e
         # an owner keeps at least (window - stride) / 2 characters of context where the text has them
         assert os_ - s >= 8 or s == 0
@@ -235,7 +235,8 @@ def test_long_document_scores_like_its_paragraphs(trained: Path) -> None:
     parts = template_docs(400, 4)
     long_doc = _concatenate(parts, "\n\n")
     assert len(long_doc["text"]) > 20000 and normalize(long_doc["text"]).text == long_doc["text"]
-    by_part = score_documents(parts, [{"id": d["id"], **p} for d, p in zip(parts, model.predict([d["text"] for d in parts]))])
+    predicted = model.predict([d["text"] for d in parts])
+    by_part = score_documents(parts, [{"id": d["id"], **p} for d, p in zip(parts, predicted, strict=True)])
     whole_pred = model.predict([long_doc["text"]])[0]
     whole = score_documents([long_doc], [{"id": "long", **whole_pred}])
     assert whole["entities"]["micro"]["f"] >= by_part["entities"]["micro"]["f"] - 0.005

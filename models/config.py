@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
-from thinc.api import Config
-
 from pipeline.schema import ENTITY_LABELS
 
 
@@ -143,6 +141,8 @@ class RunConfig:
 
     def to_str(self) -> str:
         """The resolved config as .cfg text (every key, defaults included)."""
+        from thinc.api import Config  # here, not at module level: inference never needs the parser
+
         return Config(self.to_dict()).to_str()
 
 
@@ -226,6 +226,8 @@ def parse_override_value(text: str) -> Any:
 
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> RunConfig:
     """Read a .cfg file, apply ``{"section.key": value}`` overrides, and validate everything."""
+    from thinc.api import Config
+
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found (see configs/*.cfg for examples)")

@@ -9,6 +9,7 @@ hashes and a model card.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from models.features import (
     LEXICON_SIZE,
     allowed_relation_mask,
     candidate_pairs,
+    lexicon_fingerprint,
     lexicon_tags,
     pair_features,
     sentence_ids,
@@ -54,8 +56,10 @@ ENCODER_DIR = "encoder"
 #: investment of one group).
 HEAD_FUNCTIONAL = frozenset({"stage", "tier", "industry", "district", "rate", "part_of"})
 TAIL_FUNCTIONAL = frozenset({"amount"})
-#: characters encoded per stitching pass in predict(): bounds memory on large batches of long texts
-CHUNK_CHARS = 200_000
+#: characters encoded per stitching pass in predict(), and relation candidates scored at once: these bound
+#: the memory of a call on many long texts
+CHUNK_CHARS = 50_000
+PAIR_BATCH = 4096
 
 
 class ModelDirError(FileNotFoundError):
@@ -93,8 +97,13 @@ class PairBatch:
     gap: torch.Tensor
     between: torch.Tensor
 
+    def slice(self, lo: int, hi: int) -> PairBatch:
+        return PairBatch(self.heads[lo:hi], self.tails[lo:hi], self.dist[lo:hi], self.gap[lo:hi], self.between[lo:hi])
+
 
 class Extractor(nn.Module):
+    """Encoder and heads in one module: `predict` for users, `loss` for train.py, `save`/`load` for both."""
+
     def __init__(self, encoder: nn.Module, vocab: CharVocab, entity_labels: list[str], model_cfg: ModelConfig,
                  window: int, stride: int):
         super().__init__()
@@ -146,7 +155,8 @@ class Extractor(nn.Module):
             ids[b, 1 : len(w) + 1] = torch.from_numpy(np.asarray(w, dtype=np.int64))
             ids[b, len(w) + 1] = self.vocab.sep_id
             mask[b, : len(w) + 2] = 1
-        out = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+        padded = any(len(w) < longest for w in windows)  # without padding, attention runs unmasked (faster)
+        out = self.encoder(input_ids=ids, attention_mask=mask if padded else None).last_hidden_state
         return out[:, 1:]
 
     def doc_states(self, docs: list[PreparedDoc], batch_size: int) -> list[torch.Tensor]:
@@ -173,9 +183,6 @@ class Extractor(nn.Module):
         if self.lexicon_emb is None:
             return states
         return torch.cat([states, self.lexicon_emb(lexicon)], dim=-1)
-
-    def entity_states(self, states: torch.Tensor, prefix: torch.Tensor, ents: EntityBatch) -> torch.Tensor:
-        return span_repr(states, prefix, ents.starts, ents.ends)
 
     def target_logits(self, states: torch.Tensor, spans: torch.Tensor, prefix: torch.Tensor, ents: EntityBatch,
                       rows: torch.Tensor) -> torch.Tensor:
@@ -213,7 +220,7 @@ class Extractor(nn.Module):
         ents: EntityBatch = batch["entities"]
         zero = flat.sum() * 0.0
         if len(ents.starts):
-            spans = self.entity_states(flat, prefix, ents)
+            spans = span_repr(flat, prefix, ents.starts, ents.ends)
             rows = batch["target_rows"]
             if len(rows):
                 logits = self.target_logits(flat, spans, prefix, ents, rows)
@@ -263,7 +270,7 @@ class Extractor(nn.Module):
             sources = [index for _, index in given_spans]
         ents, doc_of_entity = self._entity_batch(docs, spans_per_doc, offsets)
         prefix = prefix_sums(flat)
-        spans = self.entity_states(flat, prefix, ents) if len(ents.starts) else None
+        spans = span_repr(flat, prefix, ents.starts, ents.ends) if len(ents.starts) else None
         targets = self._targets(flat, spans, prefix, ents)
         relations = self._relations(docs, spans_per_doc, spans, prefix, ents)
         results = []
@@ -346,7 +353,9 @@ class Extractor(nn.Module):
         cat = lambda key: torch.from_numpy(np.concatenate([f[key] for f in feats]))  # noqa: E731
         pairs = PairBatch(torch.from_numpy(np.concatenate(heads)), torch.from_numpy(np.concatenate(tails)),
                           cat("dist"), cat("gap"), cat("between"))
-        probs = torch.softmax(self.relation_logits(spans, prefix, ents, pairs), dim=-1)
+        logits = [self.relation_logits(spans, prefix, ents, pairs.slice(lo, lo + PAIR_BATCH))
+                  for lo in range(0, len(pairs.heads), PAIR_BATCH)]
+        probs = torch.softmax(torch.cat(logits), dim=-1)
         best = probs.argmax(-1).numpy()
         score = probs.max(-1).values.numpy()
         doc_of_pair = np.concatenate(owner)
@@ -371,6 +380,7 @@ class Extractor(nn.Module):
             "model": asdict(self.cfg),
             "window": self.window,
             "stride": self.stride,
+            "lexicon_sha256": lexicon_fingerprint() if self.cfg.lexicon else None,
         }
 
     def save(self, path: str | Path, dtype: str = "float16", extra: dict[str, object] | None = None) -> None:
@@ -415,6 +425,9 @@ class Extractor(nn.Module):
             model.load_state_dict(state, strict=True)
         except RuntimeError as err:
             raise ModelDirError(f"{path}/{WEIGHTS} does not fit {path}/{META}: {err}") from err
+        if meta.get("lexicon_sha256") and meta["lexicon_sha256"] != lexicon_fingerprint():
+            warnings.warn(f"{path}: the gazetteer (pipeline.gazetteer) changed since this model was trained; its "
+                          "place-name features differ from training — retrain for best results", stacklevel=2)
         return model.eval()
 
 

@@ -7,6 +7,8 @@ Everything here works in normalised-text coordinates; gold spans come in through
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from models.heads import BETWEEN_CAP, distance_bucket
@@ -42,17 +44,30 @@ def allowed_relation_mask(labels: list[str]) -> np.ndarray:
 def candidate_pairs(spans: np.ndarray, labels: np.ndarray, sentences: np.ndarray, allowed: np.ndarray,
                     max_distance: int, max_gap: int) -> tuple[np.ndarray, np.ndarray]:
     """(head, tail) entity indices worth scoring: a relation is allowed between their types, they are at
-    most `max_distance` characters apart and at most `max_gap` sentences apart."""
+    most `max_distance` characters apart and at most `max_gap` sentences apart.
+
+    `spans` are sorted and do not overlap, so the k-th next entity is farther than the (k-1)-th: pairs are
+    collected by offset k until no pair is close enough, in time linear in the number of candidates.
+    """
     n = len(spans)
-    if n < 2:
+    heads, tails = [], []
+    for k in range(1, n):
+        left, right = np.arange(n - k), np.arange(k, n)
+        near = spans[right, 0] - spans[left, 1] <= max_distance
+        if not near.any():
+            break
+        left, right = left[near], right[near]
+        keep = np.abs(sentences[left] - sentences[right]) <= max_gap
+        left, right = left[keep], right[keep]
+        for h, t in ((left, right), (right, left)):
+            typed = allowed[labels[h], labels[t], 1:].any(1)
+            heads.append(h[typed])
+            tails.append(t[typed])
+    if not heads:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    heads, tails = np.nonzero(~np.eye(n, dtype=bool))
-    typed = allowed[labels[heads], labels[tails], 1:].any(1)
-    starts, ends = spans[:, 0], spans[:, 1]
-    gap_chars = np.maximum(starts[tails] - ends[heads], starts[heads] - ends[tails])
-    gap_sent = np.abs(sentences[heads] - sentences[tails])
-    keep = typed & (gap_chars <= max_distance) & (gap_sent <= max_gap)
-    return heads[keep], tails[keep]
+    heads_arr, tails_arr = np.concatenate(heads), np.concatenate(tails)
+    order = np.lexsort((tails_arr, heads_arr))
+    return heads_arr[order], tails_arr[order]
 
 
 def pair_features(spans: np.ndarray, labels: np.ndarray, sentences: np.ndarray, heads: np.ndarray,
@@ -76,6 +91,13 @@ def pair_features(spans: np.ndarray, labels: np.ndarray, sentences: np.ndarray, 
 #: per-character gazetteer feature ids
 LEXICON_NONE, LEXICON_BEGIN, LEXICON_INSIDE, LEXICON_END = range(4)
 LEXICON_SIZE = 4
+
+
+def lexicon_fingerprint() -> str:
+    """Hash of the gazetteer's names: a model stores it, so a changed gazetteer is noticed at load time."""
+    from pipeline.gazetteer import district_names
+
+    return hashlib.sha256("\n".join(district_names()).encode("utf-8")).hexdigest()
 
 
 def lexicon_tags(text: str) -> np.ndarray:

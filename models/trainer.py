@@ -24,12 +24,15 @@ from transformers import get_linear_schedule_with_warmup
 from models.config import ConfigError, RunConfig
 from models.data import FeaturizeStats, batches, collate, featurize, file_hash, load_corpus
 from models.encoder import build_encoder
-from models.extractor import Extractor
+from models.extractor import Extractor, ModelDirError
 from models.pretrain import pretrain
 from models.vocab import CharVocab
 from pipeline.io import write_jsonl
+from pipeline.normalize import normalize
 
 CHECKPOINTS = "checkpoints"
+#: share of [UNK] characters above which a pretrained encoder's vocabulary is refused
+MAX_UNKNOWN_RATE = 0.05
 STATE = "train_state.pt"
 RUN_CONFIG = "config.cfg"
 
@@ -99,6 +102,9 @@ class Trainer:
         self.work = self.output / CHECKPOINTS
         self.keep_checkpoints = keep_checkpoints
         self.progress = progress
+        if self.init_from and not (self.init_from / "extractor.json").is_file():
+            raise ModelDirError(f"{self.init_from}: no model directory here (--init-from needs a directory written "
+                                "by train.py, e.g. models/default)")
         if restart and self.work.exists():
             shutil.rmtree(self.work)
         self._claim_work_dir()
@@ -119,6 +125,7 @@ class Trainer:
         cfg = self.cfg
         if cfg.encoder.name_or_path:
             vocab = CharVocab.from_pretrained(cfg.encoder.name_or_path)
+            self._check_vocabulary(vocab, train_docs, cfg.encoder.name_or_path)
         else:
             vocab = CharVocab.enumerated()
         set_seeds(cfg.training.seed)
@@ -131,6 +138,15 @@ class Trainer:
         model = Extractor(encoder, vocab, cfg.model.entity_labels, cfg.model, cfg.training.window,
                           cfg.training.stride)
         return model, summary
+
+    @staticmethod
+    def _check_vocabulary(vocab: CharVocab, docs: list[dict], source: str) -> None:
+        """Refuse an encoder whose vocabulary is not character-level for this text (most characters → [UNK])."""
+        sample = "".join(d["text"] for d in docs[:200])
+        rate = vocab.unknown_rate(normalize(sample).text)
+        if rate > MAX_UNKNOWN_RATE:
+            raise ConfigError(f"[encoder] {source}: {rate:.0%} of the training characters are not in its vocabulary; "
+                              "use a character-level Chinese encoder (BERT/RoBERTa-wwm/MacBERT/ELECTRA Chinese)")
 
     def _replay_docs(self, model: Extractor) -> tuple[list[dict], list[str]]:
         """A fixed sample of the original training documents of the --init-from model."""
@@ -362,7 +378,7 @@ Entity micro-F1 {dev['entities']['micro']['f']:.4f} · relation F1 end to end
 ## Use
 
 ```python
-from models.extractor import Extractor
+from models.extractor import Extractor, ModelDirError
 model = Extractor.load("{path}")
 model.predict(["…article text…"])  # [{{"entities": [...], "relations": [...]}}]
 ```

@@ -5,7 +5,8 @@ its encoder state from the window in which it is most central (ownership boundar
 each overlap), so each character is read with at least (window - stride) / 2 characters of context
 on both sides wherever the document has them.  Tagging, target and relation heads then run on the
 stitched document-level states, so an entity or a relation across a window boundary is decoded once,
-exactly as if the document had been encoded whole.
+and a 20,000-character article is read the same way as a 500-character one.  Training uses the same
+windows and stitching (training_chunks), so the model learns from exactly the states it predicts from.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import torch
 
 import train
 from corpus.markup import parse_markup
+from models import pretrain as pretrain_module
 from models import trainer as trainer_module
 from models.config import ConfigError, load_config
 from models.extractor import Extractor
@@ -109,13 +110,16 @@ def test_command_line_overrides_and_ignored_labels(tmp_path: Path) -> None:
     out = tmp_path / "cli"
     code = train.main(["--config", str(TINY), "--output", str(out), "--train", str(tmp_path / "train.jsonl"),
                        "--dev", str(tmp_path / "train.jsonl"), "--training.epochs", "1", "--pretrain.steps", "0",
-                       "--model.relation_hidden", "24", "--no-progress"])
+                       "--model.relation_hidden", "24", "--model.tagger", "softmax", "--model.lexicon", "true",
+                       "--no-progress"])
     assert code == 0
     saved = (out / "config.cfg").read_text(encoding="utf-8")
-    assert "relation_hidden = 24" in saved and "epochs = 1" in saved
+    assert "relation_hidden = 24" in saved and "epochs = 1" in saved and 'tagger = "softmax"' in saved
     corpus = json.loads((out / "corpus.json").read_text(encoding="utf-8"))
     assert corpus["train"][0]["path"] == str(tmp_path / "train.jsonl") and len(corpus["train"][0]["sha256"]) == 64
-    assert Extractor.load(out).relation_head.mlp[1].out_features == 24
+    model = Extractor.load(out)
+    assert model.relation_head.mlp[1].out_features == 24 and model.lexicon_emb is not None
+    assert not model.tagger.crf
     assert not (out / "checkpoints").exists()
 
 
@@ -130,26 +134,33 @@ def test_interrupted_run_resumes_to_the_same_model(tmp_path: Path, monkeypatch: 
     cfg = tiny_config(tmp_path, template_docs(24, 11), template_docs(4, 12, "dev"), **{"training.epochs": 2})
     Trainer(cfg, tmp_path / "straight", progress=False).run()
 
-    real_collate = trainer_module.collate
-    calls = {"n": 0}
+    def fail_on_call(function, call: int):
+        calls = {"n": 0}
 
-    def failing_collate(rows, n_labels):
-        calls["n"] += 1
-        if calls["n"] == 8:  # the state was last saved after step 5 (checkpoint_every = 5)
-            raise Interrupt
-        return real_collate(rows, n_labels)
+        def failing(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == call:
+                raise Interrupt
+            return function(*args, **kwargs)
 
-    monkeypatch.setattr(trainer_module, "collate", failing_collate)
-    with pytest.raises(Interrupt):
-        Trainer(cfg, tmp_path / "resumed", progress=False).run()
+        return failing
+
+    # first killed in pre-training, then in training; state is saved every 5 steps (tiny.cfg)
+    with monkeypatch.context() as patch:
+        patch.setattr(pretrain_module.Masker, "batch", fail_on_call(pretrain_module.Masker.batch, 8))
+        with pytest.raises(Interrupt):
+            Trainer(cfg, tmp_path / "resumed", progress=False).run()
+    assert (tmp_path / "resumed" / "checkpoints" / "pretrain_state.pt").is_file()
+    with monkeypatch.context() as patch:
+        patch.setattr(trainer_module, "collate", fail_on_call(trainer_module.collate, 8))
+        with pytest.raises(Interrupt):
+            Trainer(cfg, tmp_path / "resumed", progress=False).run()
     assert (tmp_path / "resumed" / "checkpoints" / "train_state.pt").is_file()
     Trainer(cfg, tmp_path / "resumed", progress=False).run()  # the same command again
 
     straight, resumed = Extractor.load(tmp_path / "straight"), Extractor.load(tmp_path / "resumed")
     for (name, a), (_, b) in zip(straight.state_dict().items(), resumed.state_dict().items(), strict=True):
         assert torch.equal(a, b), name
-    changed = cfg.to_dict()
-    changed["training"]["lr"] = 0.1
     (tmp_path / "resumed" / "checkpoints").mkdir()
     (tmp_path / "resumed" / "checkpoints" / "config.cfg").write_text("another run", encoding="utf-8")
     with pytest.raises(ConfigError, match="--restart"):
@@ -181,3 +192,36 @@ def test_fine_tuning_on_a_label_studio_export_adapts_without_losing_the_dev_scor
         assert new >= old - 0.01, (key, old, new)
     assert metrics["init_from"] == str(model_dir) and metrics["baseline_dev_score"] is not None
     assert metrics["minutes"] < 1.0
+
+
+# ---- pretrained encoders -------------------------------------------------------------------------------
+
+
+def _bert_directory(path: Path, chars: list[str]) -> Path:
+    """A local checkpoint laid out like a hub Chinese BERT: config.json, weights, a BERT vocab.txt."""
+    from transformers import BertConfig, BertModel
+
+    tokens = ["[PAD]", "[unused1]", "[unused2]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *chars, "##的"]
+    path.mkdir()
+    (path / "vocab.txt").write_text("\n".join(tokens) + "\n", encoding="utf-8")
+    config = BertConfig(vocab_size=len(tokens), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=130)
+    BertModel(config).save_pretrained(path)
+    return path
+
+
+def test_a_local_pretrained_encoder_is_fine_tuned_with_its_own_vocabulary(tmp_path: Path) -> None:
+    train_docs, dev_docs = template_docs(20, 13), template_docs(4, 14, "dev")
+    chars = sorted({c for d in train_docs + dev_docs for c in d["text"] if not c.isspace()})
+    bert = _bert_directory(tmp_path / "bert", chars)
+    cfg = tiny_config(tmp_path, train_docs, dev_docs, **{"encoder.name_or_path": str(bert), "training.epochs": 2})
+    Trainer(cfg, tmp_path / "out", progress=False).run()
+    model = Extractor.load(tmp_path / "out")
+    assert model.vocab.tokens[7 : 7 + len(chars)] == chars
+    assert model.vocab.encode("\n").tolist() == [1]  # line breaks → [unused1], not [UNK]
+    assert model.predict([dev_docs[0]["text"]])[0]["entities"]
+
+    few = _bert_directory(tmp_path / "few", chars[:5])
+    cfg = tiny_config(tmp_path, train_docs, dev_docs, **{"encoder.name_or_path": str(few)})
+    with pytest.raises(ConfigError, match="not in its vocabulary"):
+        Trainer(cfg, tmp_path / "out2", progress=False).run()

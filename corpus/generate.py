@@ -48,6 +48,8 @@ ENUM_MARKERS: tuple[Callable[[int], str], ...] = (
     lambda k: "●",
     lambda k: "■",
 )
+#: chance that an intro has a sentence about several of the article's areas (分别 lists)
+MULTI_RATE = 0.65
 #: share of a paragraph's prose sentences that are money facts of their own (templates_prose.FUNDS)
 FUND_RATE = 0.08
 
@@ -177,7 +179,7 @@ def write_intro(d: Draft, main: Scope, named: bool, siblings: tuple[tuple[str, .
     if named or name_first:
         for _ in range(rng.randint(0, 4)):
             write_figure(d, main, figure_kind(rng))
-        if len(siblings) >= 2 and rng.random() < 0.35:
+        if len(siblings) >= 2 and rng.random() < MULTI_RATE:
             write_figure(d, Scope(main.names, main.ref, main.parent_ref, siblings), "multi")
     for _ in range(rng.choice((0, 1, 1, 2))):
         d.prose(d.fresh(tuple(p for p in prose.INTRO if "{name}" not in p)), main)

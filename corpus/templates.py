@@ -129,6 +129,8 @@ PERIODS = (
     "去年以来",
     "截至9月底",
 )
+#: what several areas 分别 did (信丰县、龙南市则在招商签约上持续发力,分别新签约…)
+DISTRICT_EFFORTS = ("在招商签约上持续发力", "在项目建设上持续用力", "在开工建设上加力提速", "紧盯目标任务")
 GOAL_PERIODS = ("下一步", "今年", "2023年", "新的一年里")
 FULLWIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
 
@@ -1351,6 +1353,112 @@ def _foreign(d: Draft, sc: Scope) -> None:
     d.end()
 
 
+@template("subject_clause_figures", 4)
+def _subject_clause_figures(d: Draft, sc: Scope) -> None:
+    """宿迁市坚持…,一季度全市新签约亿元以上项目143个,协议投资…亿元;新开工亿元以上项目97个,… — the subject
+    named first, a prose clause, then several figures that all belong to it (long-range district links)."""
+    rng = d.rng
+    if d._sentence is None:  # else a layout lead (【淮安区】, 淮安区：) already named the subject
+        d.begin()
+        d._name(sc)
+    for clause in rng.sample(prose.SUBJECT_CLAUSES, rng.randint(1, 2)):
+        d.prose_inline(clause, sc)
+        d.t(d.style.comma)
+    if rng.random() < 0.6:
+        d.t(rng.choice(PERIODS))
+    if rng.random() < 0.5:
+        d.t(sc.ref)
+    for k, stage in enumerate(rng.sample(("新签约", "新开工", "新竣工", "在建", "新招引"), rng.randint(2, 3))):
+        if k:
+            d.t(rng.choice((d.style.semi, d.style.semi, d.style.comma)))
+        f = d.fig()
+        tier = maybe_tier(rng, 0.8)
+        np_group(d, f, stage, tier, maybe_industry(rng, 0.15), n_for(rng, tier))
+        if rng.random() < 0.7:
+            amount_clause(d, f, amounts_for(stage))
+    d.end()
+
+
+@template("counts_completion_pair", 1.5)
+def _counts_completion_pair(d: Draft, sc: Scope) -> None:
+    """新开工亿元以上项目15个,新竣工亿元以上项目8个,分别完成全年目标任务的31.3%、33.3%。"""
+    rng = d.rng
+    d.open(sc)
+    figs = []
+    for k, stage in enumerate(rng.sample(("新开工", "新竣工", "新签约", "新招引"), 2)):
+        if k:
+            d.t(rng.choice((d.style.comma, "、")))
+        f = d.fig()
+        tier = maybe_tier(rng, 0.8)
+        np_group(d, f, stage, tier, None, n_for(rng, tier))
+        figs.append(f)
+    d.t(d.style.comma + "分别完成" + completion(d) + "的")
+    for k, f in enumerate(figs):
+        if k:
+            d.t("、")
+        d.rate(f, f.count_ent, "completion", pct(rng, 10, 110))
+    d.end()
+
+
+@template("investment_completion", 1.5)
+def _investment_completion(d: Draft, sc: Scope) -> None:
+    """新开工项目24个,完成投资63.5亿元,完成年度计划的28.9% (the rate describes the money)."""
+    rng = d.rng
+    d.open(sc)
+    f = d.fig()
+    stage, tier = stage_for(rng, BUILDING), maybe_tier(rng, 0.7)
+    np_group(d, f, stage, tier, maybe_industry(rng, 0.2), n_for(rng, tier))
+    money = amount_clause(d, f, (("完成投资", "完成投资"), ("完成有效投资", "有效投资"), ("累计完成投资", "完成投资")))
+    d.t(d.style.comma + rng.choice(("完成年度计划的", "完成年度计划投资的", "完成全年计划的")))
+    d.rate(f, money, "completion", pct(rng, 10, 90))
+    d.end()
+
+
+@template("part_completion_pair", 1.5)
+def _part_completion_pair(d: Draft, sc: Scope) -> None:
+    """新招引亿元以上项目46个,协议引资165.93亿元,其中工业项目19个,协议引资77.83亿元,分别完成目标任务的42.22%、45.78%
+    (decision 5: the money right after one part is that part's; the rates pair with the part's figures)."""
+    rng = d.rng
+    d.open(sc)
+    f = d.fig()
+    stage, tier = stage_for(rng, SIGNING), maybe_tier(rng, 0.9)
+    n = max(4, n_for(rng, tier))
+    np_group(d, f, stage, tier, None, n)
+    amount_clause(d, f, amounts_for(stage))
+    d.t(d.style.comma + "其中")
+    p = d.fig(whole=f)
+    np_group(d, p, None, None, rng.choice(("工业", "制造业", "先进制造业", "服务业")), subset(rng, n, 1)[0])
+    money = amount_clause(d, p, amounts_for(stage))
+    d.t(d.style.comma + "分别完成" + completion(d) + "的")
+    d.rate(p, p.count_ent, "completion", pct(rng, 10, 110))
+    d.t("、")
+    d.rate(p, money, "completion", pct(rng, 10, 110))
+    d.end()
+
+
+@template("part_share", 1.5)
+def _part_share(d: Draft, sc: Scope) -> None:
+    """新签约亿元以上项目40个,其中工业项目28个,占签约项目总数的70%。"""
+    rng = d.rng
+    d.open(sc)
+    f = d.fig()
+    tier = maybe_tier(rng, 0.8)
+    n = max(4, n_for(rng, tier))
+    stage = stage_for(rng)
+    np_group(d, f, stage, tier, None, n)
+    if rng.random() < 0.4:
+        amount_clause(d, f, amounts_for(stage))
+    d.t(d.style.comma + "其中")
+    p = d.fig(whole=f)
+    c = subset(rng, n, 1)[0]
+    np_group(d, p, None, None, rng.choice(("工业", "制造业", "先进制造业", "战略性新兴产业", "服务业")), c)
+    d.t(d.style.comma + rng.choice(("占", "占", "占比")))
+    if d.parts[-1].endswith("占"):
+        d.t(rng.choice(("项目总数的", "签约项目总数的", "全部项目的", "总数的")))
+    d.rate(p, p.count_ent, "share", Decimal(f"{100 * c / n:.1f}"))
+    d.end()
+
+
 # ---- money figures of their own
 
 
@@ -1597,12 +1705,18 @@ def _districts_respectively(d: Draft, sc: Scope) -> None:
     rng = d.rng
     areas = rng.sample(sc.siblings, min(len(sc.siblings), rng.randint(2, 4)))
     d.begin()
-    d.t(rng.choice(PERIODS) + d.style.comma)
+    period_first = rng.random() < 0.5
+    if period_first:
+        d.t(rng.choice(PERIODS) + d.style.comma)
     names = []
     for k, area in enumerate(areas):
         if k:
             d.t("、")
         names.append(d.ent(area[0], "DISTRICT"))
+    if rng.random() < 0.3:  # 信丰县、龙南市则在招商签约上持续发力,分别新签约…
+        d.t(rng.choice(("则", "", "也")) + rng.choice(DISTRICT_EFFORTS) + d.style.comma)
+    elif not period_first:  # 瑞金市、于都县、兴国县一季度分别新开工…
+        d.t(rng.choice(PERIODS))
     d.t("分别")
     figs = [d.fig() for _ in areas]
     stage = stage_for(rng, SIGNING + BUILDING[:4])
@@ -1618,8 +1732,8 @@ def _districts_respectively(d: Draft, sc: Scope) -> None:
         if k:
             d.t("、")
         d.count(f, n_for(rng, tier))
-    if rng.random() < 0.4:
-        kind, verb = rng.choice((("协议投资", "分别为"), ("总投资", "分别为"), ("总投资", "分别达")))
+    if rng.random() < 0.5:
+        kind, verb = rng.choice((("协议投资", "分别为"), ("总投资", "分别为"), ("总投资", "分别达"), ("总投资", "")))
         d.t(d.style.comma + kind + verb)
         for k, f in enumerate(figs):
             if k:

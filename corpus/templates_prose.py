@@ -470,6 +470,14 @@ LIST_INTROS: tuple[str, ...] = (
     "各地项目建设情况如下",
 )
 
+#: clauses between a subject name and its figures (宿迁市坚持…,一季度全市新签约…): no names or places in them
+SUBJECT_CLAUSES: tuple[str, ...] = tuple(p for p in POLICY if "{place}" not in p and "{name}" not in p) + (
+    "聚焦{sector}、{sector}等主导产业,坚持招大引强、招新引优",
+    "坚持把项目建设作为经济工作的生命线,紧盯目标任务不放松",
+    "以“项目攻坚年”活动为抓手,全力推进重大项目招引和建设",
+    "紧扣{sector}、{sector}、{sector}等主导产业,大力开展产业链精准招商",
+    "在招商签约上持续发力",
+)
 SECTION = SECTION + POLICY + NAMED + NAME_INSIDE + REFERENCES + GROWTH
 INTRO = INTRO + tuple(p for p in NAMED + NAME_INSIDE if "{place}" not in p and "{org}" not in p) + REFERENCES[-20:]
 OUTRO = OUTRO + CLOSING

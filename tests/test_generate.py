@@ -186,3 +186,40 @@ def test_cli_writes_a_readable_corpus(tmp_path, capsys):
     assert [d["id"] for d in docs] == [f"synth-3-{i:05d}" for i in range(12)]
     assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["records"] == docs[0]["records"]
     assert "12 documents" in capsys.readouterr().err
+
+
+def test_long_range_district_links_and_several_districts_with_respectively(docs):
+    """Gold articles link figures to a subject named far before them and pair 分别 lists of districts in order."""
+    long_links = multi = 0
+    for doc in docs:
+        ents = doc["entities"]
+        district = [r for r in doc["relations"] if r["label"] == "district"]
+        long_links += any(ents[r["head"]]["start"] - ents[r["tail"]]["end"] > 60 for r in district)
+        heads_by_tail: dict[int, set[int]] = {}
+        for r in district:
+            heads_by_tail.setdefault(r["tail"], set()).add(r["head"])
+        spans = sentence_spans(doc["text"])
+        for start, end in spans:
+            named = [t for t in heads_by_tail if start <= ents[t]["start"] < end]
+            if len(named) >= 2 and "分别" in doc["text"][start:end]:
+                first = sorted(named, key=lambda t: ents[t]["start"])
+                heads = [min(ents[h]["start"] for h in heads_by_tail[t]) for t in first]
+                multi += heads == sorted(heads)  # the i-th district gets the i-th figure
+    assert long_links >= 0.1 * len(docs), long_links
+    assert multi >= 0.1 * len(docs), multi
+
+
+def test_rates_pair_with_counts_money_and_parts(docs):
+    """分别完成…的x%、y% after two counts, a rate of a money, and rates of a 其中 part."""
+    used = Counter(name for doc in docs for name in set(doc["meta"]["templates"]))
+    families = ("counts_completion_pair", "investment_completion", "part_completion_pair", "part_share")
+    assert sum(used[name] for name in families) >= 0.1 * len(docs), used
+    rated_parts = rated_money = 0
+    for doc in docs:
+        ents, rels = doc["entities"], doc["relations"]
+        parts = {r["head"] for r in rels if r["label"] == "part_of"}
+        for r in rels:
+            if r["label"] == "rate":
+                rated_parts += r["tail"] in parts
+                rated_money += ents[r["tail"]]["label"] == "MONEY"
+    assert rated_parts > 20 and rated_money > 20

@@ -87,6 +87,9 @@ class ModelConfig:
     max_pair_distance: int = 250
     max_sentence_gap: int = 1
     functional_relations: bool = True
+    #: what the target head reads besides the figure: "before" (the sentence up to it) or "around" (also
+    #: the rest of the sentence after it: "…80个）目标", "分别完成年度目标的108%")
+    target_context: str = "before"
 
 
 @dataclass
@@ -195,6 +198,9 @@ def _check_semantics(config: RunConfig, source: str) -> None:
     tr, enc, model = config.training, config.encoder, config.model
     if model.tagger not in ("crf", "softmax"):
         raise ConfigError(f"{source}: [model] tagger must be \"crf\" or \"softmax\", got {model.tagger!r}")
+    if model.target_context not in ("before", "around"):
+        raise ConfigError(f"{source}: [model] target_context must be \"before\" or \"around\", "
+                          f"got {model.target_context!r}")
     unknown = [label for label in model.entity_labels if label not in ENTITY_LABELS + ("PERIOD",)]
     if unknown or not model.entity_labels:
         raise ConfigError(f"{source}: [model] entity_labels has unknown labels {unknown} or is empty "

@@ -129,9 +129,9 @@ def featurize(model: Extractor, docs: list[dict], chunk_windows: int) -> tuple[D
     gold tags of the owned range and its entities and candidate pairs."""
     cfg, n_labels = model.cfg, len(model.entity_labels)
     rows: dict[str, list] = {k: [] for k in ("ids", "win_start", "win_end", "own_start", "own_end", "tags", "lexicon",
-                                             "ent_start", "ent_end", "ent_label", "ent_context", "ent_target",
-                                             "pair_head", "pair_tail", "pair_label", "pair_dist", "pair_gap",
-                                             "pair_between")}
+                                             "ent_start", "ent_end", "ent_label", "ent_context", "ent_context_end",
+                                             "ent_target", "pair_head", "pair_tail", "pair_label", "pair_dist",
+                                             "pair_gap", "pair_between")}
     stats = FeaturizeStats(documents=len(docs))
     for doc in docs:
         prep = model.prepare(doc["text"])
@@ -172,6 +172,7 @@ def featurize(model: Extractor, docs: list[dict], chunk_windows: int) -> tuple[D
             rows["ent_end"].append([ents[k][1] - start for k in inside])
             rows["ent_label"].append([ents[k][2] for k in inside])
             rows["ent_context"].append([max(int(prep.sentence_starts[ents[k][0]]), start) - start for k in inside])
+            rows["ent_context_end"].append([min(int(prep.sentence_ends[ents[k][0]]), end) - start for k in inside])
             rows["ent_target"].append([ents[k][3] for k in inside])
             rows["pair_head"].append([local[int(heads[p])] for p in pairs])
             rows["pair_tail"].append([local[int(tails[p])] for p in pairs])
@@ -215,13 +216,15 @@ def collate(rows: dict[str, list], n_labels: int) -> dict:
         tags[b, : len(t)] = torch.tensor(t, dtype=torch.long)
         mask[b, : len(t)] = True
     lexicon = torch.tensor([x for lex in rows["lexicon"] for x in lex], dtype=torch.long)
-    starts, ends, labels, contexts, targets, heads, tails, gold, dist, gap, between = ([] for _ in range(11))
+    starts, ends, labels, contexts, context_ends, targets, heads, tails, gold, dist, gap, between = (
+        [] for _ in range(12))
     offset = entity_base = 0
     for b in range(n):
         starts += [offset + s for s in rows["ent_start"][b]]
         ends += [offset + e for e in rows["ent_end"][b]]
         labels += rows["ent_label"][b]
         contexts += [offset + c for c in rows["ent_context"][b]]
+        context_ends += [offset + c for c in rows["ent_context_end"][b]]
         targets += rows["ent_target"][b]
         heads += [entity_base + h for h in rows["pair_head"][b]]
         tails += [entity_base + t for t in rows["pair_tail"][b]]
@@ -240,7 +243,7 @@ def collate(rows: dict[str, list], n_labels: int) -> dict:
         "tags": tags,
         "tag_mask": mask,
         "lexicon": lexicon,
-        "entities": EntityBatch(long(starts), long(ends), long(labels), long(contexts)),
+        "entities": EntityBatch(long(starts), long(ends), long(labels), long(contexts), long(context_ends)),
         "target_rows": torch.from_numpy(target_rows),
         "target_gold": torch.from_numpy(target_arr[target_rows].astype(np.float32)),
         "pairs": PairBatch(long(heads), long(tails), long(dist), long(gap), long(between).reshape(-1, n_labels)),

@@ -74,6 +74,7 @@ class PreparedDoc:
     ids: np.ndarray
     sentences: np.ndarray
     sentence_starts: np.ndarray  # first character of each character's sentence
+    sentence_ends: np.ndarray  # one past the last character of each character's sentence
     lexicon: np.ndarray | None
 
 
@@ -85,6 +86,7 @@ class EntityBatch:
     ends: torch.Tensor
     labels: torch.Tensor
     context_starts: torch.Tensor  # sentence start (clipped to the sequence) for the target head
+    context_ends: torch.Tensor  # sentence end (clipped to the sequence) for the target head
 
 
 @dataclass
@@ -123,7 +125,8 @@ class Extractor(nn.Module):
         self.tagger = Tagger(hidden + (f if model_cfg.lexicon else 0), self.scheme, model_cfg.tagger == "crf",
                              model_cfg.head_dropout)
         n = len(self.entity_labels)
-        self.target_head = TargetHead(hidden, n, f, model_cfg.target_hidden, model_cfg.head_dropout)
+        self.target_head = TargetHead(hidden, n, f, model_cfg.target_hidden, model_cfg.head_dropout,
+                                      context_ranges=2 if model_cfg.target_context == "around" else 1)
         self.relation_head = RelationHead(hidden, n, len(RELATION_LABELS), f, model_cfg.relation_hidden,
                                           model_cfg.max_sentence_gap, model_cfg.head_dropout)
         self.register_buffer("allowed_t", torch.from_numpy(self.allowed), persistent=False)
@@ -134,11 +137,13 @@ class Extractor(nn.Module):
         norm = normalize(text)
         sentences = sentence_ids(norm.text)
         firsts = np.flatnonzero(np.diff(sentences, prepend=-1))
+        ends = np.append(firsts[1:], len(sentences))
         return PreparedDoc(
             norm=norm,
             ids=self.vocab.encode(norm.text),
             sentences=sentences,
             sentence_starts=firsts[sentences] if len(sentences) else sentences,
+            sentence_ends=ends[sentences] if len(sentences) else sentences,
             lexicon=lexicon_tags(norm.text) if self.cfg.lexicon else None,
         )
 
@@ -188,8 +193,12 @@ class Extractor(nn.Module):
                       rows: torch.Tensor) -> torch.Tensor:
         """Target logits of the entities selected by `rows`."""
         a, b = ents.context_starts[rows], ents.starts[rows]
-        context = torch.cat([range_mean(prefix, a, b), range_max(states, a, b, TARGET_CONTEXT)], dim=1)
-        return self.target_head(spans[rows], context, ents.labels[rows])
+        parts = [range_mean(prefix, a, b), range_max(states, a, b, TARGET_CONTEXT)]
+        if self.cfg.target_context == "around":
+            c = ents.ends[rows]
+            d = torch.minimum(ents.context_ends[rows], c + TARGET_CONTEXT)
+            parts += [range_mean(prefix, c, d), range_max(states, c, d, TARGET_CONTEXT)]
+        return self.target_head(spans[rows], torch.cat(parts, dim=1), ents.labels[rows])
 
     def relation_logits(self, spans: torch.Tensor, prefix: torch.Tensor, ents: EntityBatch,
                         pairs: PairBatch) -> torch.Tensor:
@@ -310,16 +319,17 @@ class Extractor(nn.Module):
 
     def _entity_batch(self, docs: list[PreparedDoc], spans_per_doc: list[list[tuple[int, int, int]]],
                       offsets: np.ndarray) -> tuple[EntityBatch, np.ndarray]:
-        starts, ends, labels, contexts, owner = [], [], [], [], []
+        starts, ends, labels, contexts, context_ends, owner = [], [], [], [], [], []
         for i, (doc, spans) in enumerate(zip(docs, spans_per_doc, strict=True)):
             for start, end, label in spans:
                 starts.append(offsets[i] + start)
                 ends.append(offsets[i] + end)
                 labels.append(label)
                 contexts.append(offsets[i] + doc.sentence_starts[start])
+                context_ends.append(offsets[i] + doc.sentence_ends[start])
                 owner.append(i)
         as_long = lambda xs: torch.tensor(np.asarray(xs, dtype=np.int64))  # noqa: E731
-        batch = EntityBatch(as_long(starts), as_long(ends), as_long(labels), as_long(contexts))
+        batch = EntityBatch(as_long(starts), as_long(ends), as_long(labels), as_long(contexts), as_long(context_ends))
         return batch, np.asarray(owner, dtype=np.int64)
 
     def _targets(self, states: torch.Tensor, spans: torch.Tensor | None, prefix: torch.Tensor,

@@ -184,14 +184,17 @@ TARGET_CONTEXT = 64
 class TargetHead(nn.Module):
     """Is a COUNT/MONEY/PERCENT a goal?  Reads the span and the sentence text before it (力争…, 目标…)."""
 
-    def __init__(self, hidden: int, n_labels: int, feature_dim: int, inner: int, dropout: float):
+    def __init__(self, hidden: int, n_labels: int, feature_dim: int, inner: int, dropout: float,
+                 context_ranges: int = 1):
         super().__init__()
         self.label_emb = nn.Embedding(n_labels, feature_dim)
-        self.mlp = nn.Sequential(nn.Dropout(dropout), nn.Linear(5 * hidden + feature_dim, inner), nn.GELU(),
+        in_dim = (3 + 2 * context_ranges) * hidden + feature_dim
+        self.mlp = nn.Sequential(nn.Dropout(dropout), nn.Linear(in_dim, inner), nn.GELU(),
                                  nn.Dropout(dropout), nn.Linear(inner, 1))
 
     def forward(self, spans: torch.Tensor, context: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """Logit of target=true for each span; `context` is (n, 2H): mean and max state of the sentence before it."""
+        """Logit of target=true for each span; `context` is (n, 2H × ranges): mean and max state of the
+        sentence before the figure (and, with target_context "around", of the sentence after it)."""
         return self.mlp(torch.cat([spans, context, self.label_emb(labels)], dim=1)).squeeze(1)
 
 

@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> dict:
 
     import pipeline
     from pipeline.annotate import annotate
+    from pipeline.components import EXTRACTOR
 
     import_s = time.perf_counter() - t0
     docs, source = articles(args.n, args.seed)
@@ -83,6 +84,7 @@ def run(args: argparse.Namespace) -> dict:
         "peak_rss_mb": peak_rss_mb(),
         "settings": {"model": str(args.model or "models/default"), "batch_size": args.batch_size,
                      "n_process": args.n_process, "segmenter": nlp.tokenizer.segmenter,
+                     "encoder": type(nlp.get_pipe(EXTRACTOR).extractor.encoder).__name__,
                      "torch_threads": torch.get_num_threads()},  # fmt: skip
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
     }

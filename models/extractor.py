@@ -19,7 +19,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from models.config import ModelConfig
-from models.encoder import encoder_from_config, hidden_size, load_encoder_config, max_window
+from models.encoder import hidden_size, load_encoder, max_window
 from models.features import (
     LEXICON_SIZE,
     allowed_relation_mask,
@@ -408,7 +408,11 @@ class Extractor(nn.Module):
             (path / name).write_text(text, encoding="utf-8")
 
     @classmethod
-    def load(cls, path: str | Path) -> Extractor:
+    def load(cls, path: str | Path, runtime: str = "auto") -> Extractor:
+        """The saved model for inference.  `runtime` runs the encoder: "auto" (default) uses the plain-torch
+        BERT of models.bert_runtime when the saved encoder is a BERT with absolute positions, else transformers;
+        "torch" insists on it; "transformers" always builds the transformers model — needed to train or
+        fine-tune.  Why: importing transformers' modelling code is most of a cold load (2-3 s of ~3 s)."""
         path = Path(path)
         if not path.is_dir():
             raise ModelDirError(f"{path}: no model directory here; train one with "
@@ -428,7 +432,7 @@ class Extractor(nn.Module):
             vocab = CharVocab.load(path / VOCAB)
         except VocabError as err:
             raise ModelDirError(str(err)) from err
-        encoder = encoder_from_config(load_encoder_config(path / ENCODER_DIR))
+        encoder = load_encoder(path / ENCODER_DIR, runtime)
         model = cls(encoder, vocab, meta["entity_labels"], ModelConfig(**meta["model"]), meta["window"], meta["stride"])
         state = {k: v.float() if v.is_floating_point() else v for k, v in load_file(str(path / WEIGHTS)).items()}
         try:

@@ -170,7 +170,7 @@ class Trainer:
         started = time.monotonic()
         pretrain_summary = None
         if self.init_from:
-            model = Extractor.load(self.init_from)
+            model = Extractor.load(self.init_from, runtime="transformers")  # trainable encoder
             new_docs = load_corpus(cfg.paths.train, model.entity_labels, cfg.training.ignore_labels)
             replay, replay_entries = self._replay_docs(model)
             train_docs = new_docs * cfg.finetune.new_doc_repeat + replay

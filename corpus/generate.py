@@ -5,7 +5,10 @@ heading, a ``名称：`` line, a paragraph that opens with the name, ``（1）``
 single-area article, themed paragraphs. Areas are real divisions from the gazetteer (a city and its
 counties and derived development zones, a province and its cities, or one county or zone). Figure
 sentences come from ``corpus.templates``; noise (PDF line breaks inside words and numbers, full-width
-digits, traditional script, Chinese numerals, 万元/万亿元/美元 amounts) is added on the way.
+digits, traditional script, Chinese numerals, 万元/万亿元/美元 amounts) is added on the way. A single-area
+article or an area under a heading sometimes reviews a past year (全年…, 完成年度目标的108%: reported) and sets
+the next year's goals in the following paragraph (确立…目标:计划实施…;力争…;新开工…: all targets), and a county-level
+area is sometimes written by its re-designated name (偃师区 for cpca's 偃师市).
 
 Records are built from the facts the generator decided to write, not by reading the text back, so
 ``pipeline.records.build_records`` can be tested against them (tests/test_generate.py).
@@ -27,8 +30,8 @@ from pathlib import Path
 import opencc
 
 from corpus import templates_prose as prose
-from corpus.templates import Draft, Ent, Fig, Scope, Span, Style, fullwidth, write_figure
-from pipeline.gazetteer import Division, divisions, zones
+from corpus.templates import Draft, Ent, Fig, Scope, Span, Style, fullwidth, run_template, write_figure
+from pipeline.gazetteer import Division, alternative_names, divisions, zones
 from pipeline.io import write_jsonl
 from pipeline.text import line_breaks
 
@@ -52,6 +55,10 @@ ENUM_MARKERS: tuple[Callable[[int], str], ...] = (
 MULTI_RATE = 0.65
 #: share of a paragraph's prose sentences that are money facts of their own (templates_prose.FUNDS)
 FUND_RATE = 0.08
+#: chance that a single-area article, or a part under an area heading, has a year's review and next year's plan
+YEAR_REVIEW_RATE = {"single": 0.18, "heading": 0.05}
+#: share of county-level areas with a re-designated name (偃师区 of cpca's 偃师市) that articles write by it
+REDESIGNATED_RATE = 0.1
 
 
 # --------------------------------------------------------------------------- areas
@@ -65,20 +72,22 @@ class Area:
     surface: str
 
     def scope(self, siblings: tuple[tuple[str, ...], ...] = ()) -> Scope:
-        names = (self.surface, *(n for n in self.division.names if n != self.surface))
-        return Scope(
-            names=names, ref=reference(self.division), parent_ref=parent_reference(self.division), siblings=siblings
-        )
+        """The surface first, then the division's other names (not the old one when it goes by a new one)."""
+        renamed = self.surface in self.division.alternatives
+        others = self.division.short_forms if renamed else self.division.names
+        names = (self.surface, *(n for n in others if n != self.surface))
+        ref = reference(self.division, self.surface if renamed else self.division.name)
+        return Scope(names=names, ref=ref, parent_ref=parent_reference(self.division), siblings=siblings)
 
 
-def reference(div: Division) -> str:
-    """How an article refers to the area it is about (not an entity)."""
+def reference(div: Division, name: str) -> str:
+    """How an article refers to the area it is about (not an entity), by the suffix of the name it uses."""
     if div.level == "province":
         return "全省"
     if div.level == "zone":
-        return "园区" if div.name.endswith("园区") else "全区"
+        return "园区" if name.endswith("园区") else "全区"
     for suffix, ref in (("区", "全区"), ("县", "全县"), ("旗", "全旗"), ("州", "全州"), ("盟", "全盟")):
-        if div.name.endswith(suffix):
+        if name.endswith(suffix):
             return ref
     return "全市"
 
@@ -103,7 +112,11 @@ def _area_index() -> tuple[dict[str, list[Division]], dict[str, list[Division]],
 
 
 def as_written(rng: random.Random, div: Division) -> Area:
-    """Mostly the full name; sometimes a short form (淮安, 涟水, 黔西南州, 淮安经开区)."""
+    """Mostly the full name; sometimes a short form (淮安, 涟水, 黔西南州, 淮安经开区) or, for a county-level
+    area, its re-designated name (偃师区 for 偃师市: cpca predates it; see pipeline.gazetteer)."""
+    renamed = alternative_names(div)
+    if renamed and rng.random() < REDESIGNATED_RATE:
+        return Area(div, renamed[0] if len(renamed) == 1 or rng.random() < 0.8 else rng.choice(renamed[1:]))
     if div.short_forms and rng.random() < (0.35 if div.level in ("city", "province") else 0.15):
         return Area(div, rng.choice(div.short_forms))
     return Area(div, div.name)
@@ -150,6 +163,21 @@ def write_paragraph(d: Draft, scope: Scope, figures: int, proses: int, theme: bo
             d.prose(d.fresh(prose.FUNDS if rng.random() < FUND_RATE else pool), scope)
         else:
             write_figure(d, scope, kind)
+
+
+def write_year_review(d: Draft, scope: Scope) -> None:
+    """A past year's review paragraph, then the next year's plan paragraph (2022年,…全年新签约…;2023年,…确立…目标:…).
+    The review's 全年 and 完成年度目标 figures are reported, every figure of the plan is a goal. Only where a paragraph
+    break keeps the district (a single-area article, a part under a heading)."""
+    rng = d.rng
+    d.year = rng.randint(2019, 2023)
+    for name in rng.sample(("review_signing", "review_building"), rng.randint(1, 2)):
+        run_template(d, scope, name)
+    if rng.random() < 0.4:
+        d.prose(d.fresh(prose.SECTION), scope)
+    d.paragraph_break()
+    run_template(d, scope, "plan_year")
+    d.year = None
 
 
 def write_title(d: Draft, main: Area, named: bool) -> None:
@@ -202,10 +230,15 @@ def write_area(d: Draft, area: Area, style: str, k: int, marker: Callable[[int],
         d.heading(3 if style == "heading" else 7, name_line)
         if style == "heading" and rng.random() < 0.6:
             d.heading(4, lambda: d.prose_inline(rng.choice(prose.SECTION_SUBTITLES)))
-        for p in range(rng.randint(1, 3)):
+        paragraphs = rng.randint(1, 3)
+        review_at = rng.randrange(paragraphs) if style == "heading" and rng.random() < YEAR_REVIEW_RATE[style] else -1
+        for p in range(paragraphs):
             if p:
                 d.paragraph_break()
-            write_paragraph(d, scope, rng.randint(1, 3), rng.randint(0, 2), rng.random() < 0.3, prose.SECTION)
+            if p == review_at:
+                write_year_review(d, scope)
+            else:
+                write_paragraph(d, scope, rng.randint(1, 3), rng.randint(0, 2), rng.random() < 0.3, prose.SECTION)
     elif style in ("opening", "bracket"):
         d.lead(area.surface, *(("】", "【") if style == "bracket" else ("", "")))
         if rng.random() < 0.5:  # 樊城区聚焦…两大产业，上半年新签约…
@@ -256,9 +289,15 @@ def write_single(d: Draft, main: Area) -> None:
     rng = d.rng
     scope = main.scope()
     headings = 0
-    for _ in range(rng.randint(3, 6)):
+    paragraphs = rng.randint(3, 6)
+    review_at = rng.randrange(1, paragraphs) if rng.random() < YEAR_REVIEW_RATE["single"] else -1
+    for k in range(paragraphs):
         if d.length > SECTION_BUDGET:
             break
+        if k == review_at:
+            write_year_review(d, scope)
+            d.paragraph_break()
+            continue
         if rng.random() < 0.2:
             number = f"（{'一二三四五六'[headings]}）"
             headings += 1

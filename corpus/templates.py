@@ -132,6 +132,19 @@ PERIODS = (
 #: what several areas 分别 did (信丰县、龙南市则在招商签约上持续发力,分别新签约…)
 DISTRICT_EFFORTS = ("在招商签约上持续发力", "在项目建设上持续用力", "在开工建设上加力提速", "紧盯目标任务")
 GOAL_PERIODS = ("下一步", "今年", "2023年", "新的一年里")
+#: how a plan paragraph frames next year's goals (2023年,罗庄区确立“项目攻坚突破年”目标:…)
+PLAN_FRAMES = (
+    "确立“项目攻坚突破年”目标",
+    "确立“项目建设提速年”目标",
+    "明确全年目标任务",
+    "提出全年项目建设目标",
+    "锚定全年目标",
+    "确立“{code}”目标",
+)
+#: what a year's review adds after its completion rates (no figure)
+REVIEW_TAILS = ("在全市项目建设综合考评中位列第一", "均超额完成年度任务", "创历史新高", "居全市前列")
+#: the size classes that a trailing 其中 picks out of a 分别 list (其中滨海县签约百亿元项目1个)
+BIG_TIERS = ("百亿元", "50亿元以上", "10亿元以上")
 FULLWIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
 
 # --------------------------------------------------------------------------- text under construction
@@ -239,6 +252,7 @@ class Draft:
         self.home: Ent | None = None  # district context of what is being written (None: main district)
         self.home_level = 0
         self.subject: Ent | None = None  # district named as the subject of the current sentence
+        self.year: int | None = None  # the past year a review/plan pair is about (None: templates pick one)
         self._sentence: Span | None = None
         self._block_start = True
         self._said: set[str] = set()
@@ -1112,7 +1126,8 @@ def _seed_parts_amounts(d: Draft, sc: Scope) -> None:
 
 @template("breakdown_next_sentence", 2)
 def _breakdown_next_sentence(d: Draft, sc: Scope) -> None:
-    """签约亿元以上项目34个,协议总投资291.63亿元。1-10亿元项目26个、10-50亿元项目6个、50亿元以上项目2个(;工业项目22个,其中先进制造业项目5个、高新技术产业项目6个)。"""
+    """签约亿元以上项目34个,协议总投资291.63亿元。1-10亿元项目26个、10-50亿元项目6个、50亿元以上项目2个(;工业项目22个,
+    其中先进制造业项目5个、高新技术产业项目6个,协议引资231.75亿元(,服务业项目7个、农业项目5个))。"""
     rng = d.rng
     d.open(sc)
     f = d.fig()
@@ -1131,6 +1146,9 @@ def _breakdown_next_sentence(d: Draft, sc: Scope) -> None:
         part_list(d, sub, industry_items(rng, sub_n, 2, INDUSTRY_SUBSECTORS))  # nested: parts of the 工业 sub-total
         if rng.random() < 0.5:
             amount_clause(d, sub, amounts_for(stage))  # after a 、 list the money is the sub-total's (decision 5)
+            if n - sub_n >= 2 and rng.random() < 0.6:  # the money closes the nested list: back to the total
+                d.t(d.style.comma)
+                part_list(d, f, industry_items(rng, n - sub_n, 2, INDUSTRY_SIBLINGS[1:]))
     d.end()
 
 
@@ -1358,7 +1376,8 @@ def _subject_clause_figures(d: Draft, sc: Scope) -> None:
     """宿迁市坚持…,一季度全市新签约亿元以上项目143个,协议投资…亿元;新开工亿元以上项目97个,… — the subject
     named first, a prose clause, then several figures that all belong to it (long-range district links)."""
     rng = d.rng
-    if d._sentence is None:  # else a layout lead (【淮安区】, 淮安区：) already named the subject
+    led = d._sentence is not None  # a layout lead (【淮安区】, 淮安区：) already named the subject
+    if not led:
         d.begin()
         d._name(sc)
     for clause in rng.sample(prose.SUBJECT_CLAUSES, rng.randint(1, 2)):
@@ -1366,7 +1385,7 @@ def _subject_clause_figures(d: Draft, sc: Scope) -> None:
         d.t(d.style.comma)
     if rng.random() < 0.6:
         d.t(rng.choice(PERIODS))
-    if rng.random() < 0.5:
+    if rng.random() < 0.5 and not led:  # LEAD_REFERENCE: see review_opening
         d.t(sc.ref)
     for k, stage in enumerate(rng.sample(("新签约", "新开工", "新竣工", "在建", "新招引"), rng.randint(2, 3))):
         if k:
@@ -1739,6 +1758,20 @@ def _districts_respectively(d: Draft, sc: Scope) -> None:
             if k:
                 d.t("、")
             d.money(f, invest_for(rng, f.count or 1, tier), kind)  # the phrase covers every listed money
+    elif rng.random() < 0.4:  # 分别完成季度目标的105.6%、107.1%、100%: a third list, paired in order with the counts
+        d.t(d.style.comma + "分别完成" + rng.choice(("季度目标", "年度目标", "目标任务", "全年目标任务")) + "的")
+        for k, f in enumerate(figs):
+            if k:
+                d.t("、")
+            d.rate(f, f.count_ent, "completion", Decimal(100) if rng.random() < 0.15 else pct(rng, 20, 130))
+    if rng.random() < 0.25:  # ;其中滨海县签约百亿元项目1个: a part of one area's figure, district only inherited
+        k = rng.randrange(len(figs))
+        d.t(rng.choice((d.style.semi, d.style.comma)) + "其中")
+        d.ent(d.surface(names[k]), "DISTRICT")
+        p = d.fig(whole=figs[k])
+        own_stage = stage[1:] if stage.startswith("新") else stage
+        big = TIER_BY_TEXT[rng.choice(BIG_TIERS)]
+        np_group(d, p, own_stage, big, None, rng.randint(1, min(3, figs[k].count or 1)))
     d.end()
 
 
@@ -1762,6 +1795,261 @@ def _districts_clauses(d: Draft, sc: Scope) -> None:
     d.end()
 
 
+# ---- reported and planned figures side by side (the target flag is decided by the sentence)
+
+
+def industry_named_parts(d: Draft, f: Fig, n: int, stage: str) -> None:
+    """,其中工业项目45个(,协议投资…),(在)工业项目中(,)先进制造业项目21个、高新技术产业项目12个 — the sub-sectors are
+    parts of the 工业 part that 工业项目中 names; that INDUSTRY word qualifies no figure (decision 9)."""
+    rng = d.rng
+    d.t(d.style.comma + "其中")
+    sub_n = rng.randint(max(3, n // 2), n - 1)
+    (sub,) = part_list(d, f, [(None, "工业", sub_n)])
+    if rng.random() < 0.4:
+        amount_clause(d, sub, amounts_for(stage))  # right after one part the money is that part's (decision 5)
+    d.t(rng.choice((d.style.comma, d.style.semi)))
+    opener = rng.choice(("", "在"))
+    d.t(opener)
+    d.ent("工业", "INDUSTRY")
+    d.t("项目中" + (d.style.comma if opener else rng.choice(("", d.style.comma))))
+    part_list(d, sub, industry_items(rng, sub_n, rng.randint(1, 2), INDUSTRY_SUBSECTORS))
+
+
+def tier_tail(d: Draft, f: Fig, n: int) -> None:
+    """;10亿元以上项目11个,50亿元以上项目3个 — after a ；and without a stage of their own, parts of `f` (decision 8)."""
+    rng = d.rng
+    d.t(d.style.semi)
+    big = rng.randint(2, max(2, n // 5))
+    huge = rng.randint(1, max(1, big // 3))
+    items = [(TIER_BY_TEXT["10亿元以上"], None, big), (TIER_BY_TEXT["50亿元以上"], None, huge)]
+    part_list(d, f, items[: rng.randint(1, 2)], rng.choice((d.style.comma, "、")))
+
+
+@template("industry_named_whole", 0.5)
+def _industry_named_whole(d: Draft, sc: Scope) -> None:
+    """新签约亿元以上项目62个,协议总投资408.5亿元,其中工业项目45个,工业项目中先进制造业项目21个、高新技术产业项目12个
+    (;10亿元以上项目11个,50亿元以上项目3个) — nested parts link to their nearest whole, the ；items to the total."""
+    rng = d.rng
+    d.open(sc)
+    f = d.fig()
+    stage = stage_for(rng, SIGNING + BUILDING[:2])
+    n = rng.randint(12, 90)
+    np_group(d, f, stage, TIER_BY_TEXT["亿元以上"] if rng.random() < 0.8 else None, None, n)
+    if rng.random() < 0.7:
+        amount_clause(d, f, amounts_for(stage))
+    industry_named_parts(d, f, n, stage)
+    if rng.random() < 0.5:
+        tier_tail(d, f, n)
+    d.end()
+
+
+def review_opening(d: Draft, sc: Scope) -> None:
+    """2022年,(罗庄区坚持“项目为王”,|全区)全年 — a past year under review: its figures are reported ones."""
+    rng = d.rng
+    led = d._sentence is not None  # a layout lead (- 解放区:) already named the subject
+    if not led:
+        d.begin()
+    d.t(f"{d.year or rng.randint(2019, 2023)}年" + d.style.comma)
+    if not led and rng.random() < 0.5:
+        d._name(sc)
+        d.prose_inline(rng.choice(prose.SUBJECT_CLAUSES), sc)
+        d.t(d.style.comma)
+    elif not led and rng.random() < 0.5:
+        # LEAD_REFERENCE: no 全区 right after a list item's lead (（6）兰西:2021年,全县…): the record builder then
+        # resolves the item to the previous item's district (reported in .notes/builder_issues.md)
+        d.t(d.reference(sc))
+    d.t(rng.choice(("全年", "全年", "全年累计", "全年共")))
+
+
+@template("review_signing", 0.25)
+def _review_signing(d: Draft, sc: Scope) -> None:
+    """2022年,罗庄区坚持…,全年新签约亿元以上项目62个,协议总投资408.5亿元,其中工业项目45个,… (全年 of a past year
+    is no goal word: target false)."""
+    rng = d.rng
+    review_opening(d, sc)
+    f = d.fig()
+    stage = stage_for(rng, SIGNING)
+    tier = TIER_BY_TEXT[rng.choice(("亿元以上", "亿元以上", "亿元以上", "5000万元以上", "10亿元以上"))]
+    n = max(8, n_for(rng, tier))
+    np_group(d, f, stage, tier, None, n)
+    money = amount_clause(d, f, amounts_for(stage))
+    choice = rng.random()
+    if choice < 0.4:
+        industry_named_parts(d, f, n, stage)
+        if rng.random() < 0.4:
+            tier_tail(d, f, n)
+    elif choice < 0.7:
+        d.t(d.style.comma + "分别完成" + rng.choice(("年度目标", "全年目标任务", "年度目标任务")) + "的")
+        d.rate(f, f.count_ent, "completion", pct(rng, 95, 135))
+        d.t("、")
+        d.rate(f, money, "completion", pct(rng, 95, 135))
+    d.end()
+
+
+@template("review_building", 0.25)
+def _review_building(d: Draft, sc: Scope) -> None:
+    """2022年,全年新开工亿元以上项目54个、竣工亿元以上项目36个,分别完成年度目标的108%、102.9%(,在全市…位列第一)."""
+    rng = d.rng
+    review_opening(d, sc)
+    figs = []
+    tier = TIER_BY_TEXT["亿元以上"] if rng.random() < 0.8 else None
+    pairs = (("新开工", "竣工"), ("新开工", "新竣工"), ("开工", "竣工"), ("新签约", "新开工"))
+    for k, stage in enumerate(rng.choice(pairs)):
+        if k:
+            d.t(rng.choice(("、", d.style.comma)))
+        f = d.fig()
+        np_group(d, f, stage, tier, None, max(6, n_for(rng, tier)))
+        figs.append(f)
+    d.t(d.style.comma + "分别完成" + rng.choice(("年度目标", "年度目标任务", "全年目标任务", "全年任务")) + "的")
+    for k, f in enumerate(figs):
+        if k:
+            d.t("、")
+        d.rate(f, f.count_ent, "completion", pct(rng, 95, 135))
+    if rng.random() < 0.4:
+        d.t(d.style.comma + rng.choice(REVIEW_TAILS))
+    d.end()
+
+
+@template("plan_year", 0.4, "target")
+def _plan_year(d: Draft, sc: Scope) -> None:
+    """2023年,罗庄区确立“项目攻坚突破年”目标:计划实施5000万元以上项目160个,总投资1120亿元,年度计划投资356亿元;
+    力争新签约亿元以上项目70个以上,其中10亿元以上项目12个;新开工亿元以上项目60个,竣工亿元以上项目40个。
+    Every figure is a goal, the ；clauses without a goal word of their own included."""
+    rng = d.rng
+    led = d._sentence is not None  # a layout lead (- 解放区:) already named the subject
+    if not led:
+        d.begin()
+    d.t(f"{d.year + 1 if d.year else rng.randint(2020, 2024)}年" + d.style.comma)
+    if not led and rng.random() < 0.7:
+        d._name(sc)
+    elif not led:  # LEAD_REFERENCE: see review_opening
+        d.t(d.reference(sc))
+    d.t(rng.choice(PLAN_FRAMES).replace("{code}", rng.choice(prose.CODES)) + rng.choice((d.style.colon, "：")))
+    clauses = 0
+    if rng.random() < 0.6:  # 计划实施…: 实施 is no stage (decision 3)
+        f = d.fig(target=True)
+        d.t("计划实施")
+        tier = TIER_BY_TEXT[rng.choice(("5000万元以上", "亿元以上", "亿元以上"))]
+        np_group(d, f, None, tier, None, n_for(rng, tier, target=True) + rng.randint(20, 150))
+        amount_clause(d, f, (("总投资", "总投资"), ("计划总投资", "计划总投资")))
+        if rng.random() < 0.6:
+            amount_clause(d, f, (("年度计划投资", "年度计划投资"),))
+        clauses += 1
+    for stages in rng.sample((("新签约",), ("新开工", "竣工"), ("新开工", "新竣工"), ("新招引",)), rng.randint(1, 2)):
+        if clauses:
+            d.t(d.style.semi)
+        d.t(rng.choice(("力争", "力争", "确保", "")) if clauses < 2 else "")
+        for k, stage in enumerate(stages):
+            if k:
+                d.t(rng.choice((d.style.comma, "、")))
+            f = d.fig(target=True)
+            tier = TIER_BY_TEXT["亿元以上"] if rng.random() < 0.8 else maybe_tier(rng)
+            n = max(4, n_for(rng, tier, target=True))
+            np_group(d, f, stage, tier, None, n)
+            if rng.random() < 0.3:
+                d.t("以上")
+            if len(stages) == 1 and rng.random() < 0.5:
+                d.t(d.style.comma + "其中")
+                part_list(d, f, [(TIER_BY_TEXT[rng.choice(("10亿元以上", "50亿元以上"))], None, max(1, n // 5))])
+        clauses += 1
+    d.end()
+
+
+@template("goal_code_after", 0.4, "target")
+def _goal_code_after(d: Draft, sc: Scope) -> None:
+    """制定招商“5186”(完成协议总投资500亿元、总目标数100个,其中1-10亿元项目80个、50亿元以上项目6个),开竣工“2854”
+    (完成开竣工项目有效投资200亿元,其中新开工项目80个、新竣工项目50个)目标 — the goal word after the figures;
+    完成 here states a goal. The money is a goal of its own (decision 4); 招商/开竣工 are no stages (decision 3)."""
+    rng = d.rng
+    d.open(sc, goal=True)
+    if rng.random() < 0.4:
+        d.t("在市“" + rng.choice(prose.CODES) + "”目标基础上" + d.style.comma)
+    d.t(rng.choice(("制定", "确立", "提出", "明确")))
+    left, right = d.style.paren
+
+    def code() -> str:
+        return "".join(str(rng.randint(1, 9)) for _ in range(4))
+
+    d.t("招商“" + code() + "”" + left)
+    phrase = rng.choice(("协议总投资", "协议引资", "签约总投资"))
+    d.t("完成" + phrase)
+    d.money(d.fig(target=True), rng.choice((100, 150, 200, 300, 500, 800)), phrase)
+    d.t("、")
+    f = d.fig(target=True)
+    n = rng.randint(30, 150)
+    if rng.random() < 0.5:
+        d.t(rng.choice(("总目标数", "项目总数")))
+        d.count(f, n)
+    else:
+        np_group(d, f, rng.choice(("新签约", "新招引")), TIER_BY_TEXT["亿元以上"], None, n)
+    if rng.random() < 0.8:
+        d.t(d.style.comma + "其中")
+        a, b = subset(rng, n, 2)
+        part_list(
+            d,
+            f,
+            [
+                (TIER_BY_TEXT[rng.choice(("1-10亿元以上", "1-10亿元"))], None, a),
+                (TIER_BY_TEXT[rng.choice(("50亿元以上", "10亿元以上"))], None, min(b, 10)),
+            ],
+        )
+    d.t(right)
+    started = None
+    if rng.random() < 0.7:
+        d.t(d.style.comma + "开竣工“" + code() + "”" + left + "完成开竣工项目有效投资")
+        d.money(d.fig(target=True), rng.choice((100, 150, 200, 250, 300)), "有效投资")
+        d.t(d.style.comma + "其中")
+        figs = []
+        for k, stage in enumerate(("新开工", "新竣工")):
+            if k:
+                d.t("、")
+            g = d.fig(target=True)
+            np_group(d, g, stage, None, None, rng.randint(20, 100) // (k + 1))
+            figs.append(g)
+        started = figs[0]
+        if rng.random() < 0.4:  # 新开工项目中50亿元以上项目4个 (decision 2)
+            d.t(d.style.comma)
+            p = d.fig(whole=started)
+            d.stage(p, "新开工")
+            d.t("项目中")
+            np_group(d, p, None, TIER_BY_TEXT[rng.choice(("50亿元以上", "10亿元以上"))], None, rng.randint(1, 6))
+        d.t(right)
+    d.t("目标")
+    if started is not None and rng.random() < 0.4:  # decision 12
+        d.t(d.style.comma + "并明确要在上半年完成全年开工任务的")
+        d.rate(started, started.count_ent, "completion", Decimal(rng.choice((50, 60, 70, 75))), target=True)
+    d.end()
+
+
+@template("goal_then_done", 0.4, "target")
+def _goal_then_done(d: Draft, sc: Scope) -> None:
+    """计划全年新签约亿元以上项目50个、协议投资300亿元,一季度已完成14个、87.6亿元,分别完成目标的28%、29.2% — a goal
+    and what is done of it in one sentence; the done figures share the goal's stage and tier but are reported."""
+    rng = d.rng
+    d.open(sc, goal=True)
+    d.t(rng.choice(("计划全年", "力争全年", "全年目标", "今年计划")))
+    goal = d.fig(target=True)
+    stage, tier = stage_for(rng, SIGNING + ("新开工",)), TIER_BY_TEXT["亿元以上"]
+    n = max(10, n_for(rng, tier, target=True))
+    np_group(d, goal, stage, tier, None, n)
+    kind = rng.choice(("协议投资", "协议引资", "总投资"))
+    d.t(rng.choice(("、", d.style.comma)) + kind)
+    yi = rng.choice((100, 200, 300, 500))
+    d.money(goal, yi, kind)
+    done = d.fig()
+    d.share(done, stage=goal.stage_ent, tier=goal.tier_ent)
+    d.t(d.style.comma + rng.choice(PERIODS[:6]) + rng.choice(("已完成", "已完成", "已实现")))
+    share = rng.uniform(0.15, 0.6)
+    d.count(done, max(1, round(n * share)))
+    d.t("、")
+    money = d.money(done, yi * share * rng.uniform(0.8, 1.2))
+    d.t(d.style.comma + "分别完成" + rng.choice(("目标", "全年目标", "目标任务")) + "的")
+    d.rate(done, done.count_ent, "completion", decimal_round(100 * (done.count or 1) / n, 1))
+    d.t("、")
+    d.rate(done, money, "completion", decimal_round(100 * done.amounts[0].value / (yi * YI), 1))
+    d.end()
+
+
 def figure_templates(kind: str) -> tuple[list[str], list[float]]:
     """Names and weights of the registered templates of one kind."""
     names = [n for n, (_, _, k) in TEMPLATES.items() if k == kind]
@@ -1772,9 +2060,14 @@ def write_figure(d: Draft, scope: Scope, kind: str = "figure") -> str:
     """Write one sentence of a template of `kind`; returns the template's name."""
     names, weights = figure_templates(kind)
     name = d.rng.choices(names, weights=weights)[0]
+    run_template(d, scope, name)
+    return name
+
+
+def run_template(d: Draft, scope: Scope, name: str) -> None:
+    """Write one sentence (or a sentence and its breakdown) of the named template."""
     TEMPLATES[name][0](d, scope)
     d.used.append(name)
-    return name
 
 
 def fullwidth(text: str) -> str:

@@ -9,6 +9,7 @@ pipeline.scoring.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import shutil
@@ -56,14 +57,31 @@ def evaluate(model: Extractor, docs: list[dict], batch_size: int) -> dict:
     return score_documents(docs, pred, given)
 
 
+#: sources whose edits change what corpus.generate writes
+GENERATOR_SOURCES = ("corpus/generate.py", "corpus/templates.py", "corpus/templates_prose.py", "pipeline/gazetteer.py")
+
+
+def generator_stamp(cfg: RunConfig) -> dict:
+    """What the synthetic corpus was generated from: size, seed and a hash of the generator's code."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(b"".join((root / p).read_bytes() for p in GENERATOR_SOURCES)).hexdigest()
+    return {"n": cfg.synth.n, "seed": cfg.synth.seed, "generator_sha256": digest}
+
+
 def ensure_synth(cfg: RunConfig) -> None:
-    """Write the synthetic corpus (corpus.generate) when the config names one that does not exist yet."""
-    if not cfg.paths.synth or Path(cfg.paths.synth).exists():
+    """Write the synthetic corpus (corpus.generate) when the config names one that does not exist yet, or
+    one generated with another size, seed or generator version (its stamp sits beside it, ``.stamp.json``)."""
+    if not cfg.paths.synth:
+        return
+    path, stamp = Path(cfg.paths.synth), generator_stamp(cfg)
+    stamp_path = path.with_name(path.name + ".stamp.json")
+    if path.exists() and stamp_path.exists() and json.loads(stamp_path.read_text(encoding="utf-8")) == stamp:
         return
     from corpus.generate import generate_documents
 
     print(f"generating {cfg.synth.n} synthetic documents (seed {cfg.synth.seed}) → {cfg.paths.synth}")
-    write_jsonl(generate_documents(cfg.synth.n, cfg.synth.seed), cfg.paths.synth)
+    write_jsonl(generate_documents(cfg.synth.n, cfg.synth.seed), path)
+    stamp_path.write_text(json.dumps(stamp) + "\n", encoding="utf-8")
 
 
 def train_entries(cfg: RunConfig) -> list[str]:

@@ -15,6 +15,14 @@ least two characters remain (淮安市 → 淮安, 涟水县 → 涟水, 广西�
 also get ``X州`` (黔西南布依族苗族自治州 → 黔西南州) and autonomous counties ``X县``. City districts (区)
 get a short form only when it has three or more characters (清江浦区 → 清江浦): two-character stems such as
 新华, 和平, 城东 are ordinary words far more often than places; 新区 names drop 新区 (浦东新区 → 浦东).
+
+Re-designated names: cpca's data predates the county → district and county → county-level city
+re-designations of recent years (偃师市 → 偃师区 and 孟津县 → 孟津区 in 2021), and articles write the new
+names. Without them the lexicon stops at the short form (偃师) and a model that uses it as a feature tags
+偃师 instead of 偃师区. So every county (``K县``, not 自治县) also answers to ``K区`` and ``K市`` and every
+county-level city (``K市``) to ``K区``, as alternative names of the same division, unless that text is
+already another division's (or zone's) name (朝阳县 → 朝阳市 is the city). Most of them were never
+re-designated, which is harmless for a lexicon.
 """
 
 from __future__ import annotations
@@ -51,6 +59,8 @@ class Division:
     province: str | None  # full name of the province (None for a province itself)
     short_forms: tuple[str, ...] = ()
     derived: bool = False
+    #: re-designated names (偃师区 of 偃师市); those that are another division's name do not resolve here
+    alternatives: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -113,6 +123,18 @@ def short_forms(name: str, level: str) -> tuple[str, ...]:
     return ()
 
 
+def redesignated_names(name: str, level: str) -> tuple[str, ...]:
+    """Names a county or county-level city may carry after re-designation (偃师市 → 偃师区, 孟津县 → 孟津区)."""
+    if level != "county" or len(name) < 3 or name.endswith("自治县"):
+        return ()
+    stem = name[:-1]
+    if name.endswith("县"):
+        return (stem + "区", stem + "市")
+    if name.endswith("市"):
+        return (stem + "区",)
+    return ()
+
+
 def _level(adcode: str) -> str:
     if adcode.endswith("0000"):
         return "province"
@@ -135,7 +157,8 @@ def divisions() -> tuple[Division, ...]:
         level = _level(code)
         province = rows.get(code[:2] + "0000") if level != "province" else None
         city = rows.get(code[:4] + "00") if level == "county" else None
-        out.append(Division(name, code, level, city, province, short_forms(name, level)))
+        alternatives = redesignated_names(name, level)
+        out.append(Division(name, code, level, city, province, short_forms(name, level), alternatives=alternatives))
     return tuple(out)
 
 
@@ -162,7 +185,8 @@ def zones() -> tuple[Division, ...]:
 
 @lru_cache(maxsize=1)
 def _by_name() -> dict[str, Division]:
-    """Surface name → division; a full name wins over another division's short form of the same text."""
+    """Surface name → division; a full name wins over another division's short form of the same text, and
+    both win over a re-designated name."""
     table: dict[str, Division] = {}
     everything = divisions() + zones()
     for div in everything:
@@ -172,6 +196,9 @@ def _by_name() -> dict[str, Division]:
         table.setdefault(div.name, div)
         if table[div.name].name != div.name:
             table[div.name] = div
+    for div in everything:
+        for form in div.alternatives:
+            table.setdefault(form, div)
     return table
 
 
@@ -180,9 +207,14 @@ def find_division(name: str) -> Division | None:
     return _by_name().get(name)
 
 
+def alternative_names(div: Division) -> tuple[str, ...]:
+    """The re-designated names that refer to `div` (those that are no other division's name)."""
+    return tuple(form for form in div.alternatives if _by_name().get(form) == div)
+
+
 @lru_cache(maxsize=1)
 def district_names() -> list[str]:
-    """Every name of the gazetteer: full names and short forms of divisions and derived zones, sorted."""
+    """Every name of the gazetteer: full, short and re-designated names of divisions and derived zones, sorted."""
     return sorted(_by_name())
 
 

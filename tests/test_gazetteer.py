@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 from pipeline import gazetteer
-from pipeline.gazetteer import district_names, divisions, find_division, match_districts, short_forms, zones
+from pipeline.gazetteer import (
+    alternative_names,
+    district_names,
+    divisions,
+    find_division,
+    match_districts,
+    redesignated_names,
+    short_forms,
+    zones,
+)
 
 SEED = Path("/work/shared/seed/000_0da37259df4ed078.txt")
 
@@ -67,6 +76,24 @@ def test_match_is_leftmost_longest_and_non_overlapping():
     assert [name for _, _, name in found] == ["淮安经济技术开发区", "清江浦区", "涟水县", "淮安", "北京"]
     assert all(text[s:e] == name for s, e, name in found)
     assert all(a[1] <= b[0] for a, b in zip(found, found[1:], strict=False))
+
+
+def test_redesignated_names_resolve_to_the_old_division_and_match_whole():
+    yanshi, mengjin = find_division("偃师市"), find_division("孟津县")
+    assert find_division("偃师区") == yanshi and find_division("孟津区") == mengjin
+    assert (yanshi.city, mengjin.city) == ("洛阳市", "洛阳市")
+    assert alternative_names(yanshi) == ("偃师区",) and alternative_names(mengjin) == ("孟津区", "孟津市")
+    assert {"偃师区", "孟津区"} <= set(district_names())
+    text = "偃师区聚焦三轮摩托车产业,孟津区一季度新开工项目21个,偃师新签约项目5个"
+    assert [name for _, _, name in match_districts(text)] == ["偃师区", "孟津区", "偃师"]
+
+
+def test_a_redesignated_name_never_takes_another_divisions_name():
+    assert redesignated_names("朝阳县", "county") == ("朝阳区", "朝阳市")
+    assert find_division("朝阳市").level == "city"  # the city keeps its name; 朝阳县 does not get it
+    assert "朝阳市" not in alternative_names(find_division("朝阳县"))
+    assert redesignated_names("清江浦区", "county") == () and redesignated_names("本溪满族自治县", "county") == ()
+    assert redesignated_names("淮安市", "city") == ()
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="seed article not available")

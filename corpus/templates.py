@@ -1855,8 +1855,8 @@ def review_opening(d: Draft, sc: Scope) -> None:
         d.prose_inline(rng.choice(prose.SUBJECT_CLAUSES), sc)
         d.t(d.style.comma)
     elif not led and rng.random() < 0.5:
-        # LEAD_REFERENCE: no 全区 right after a list item's lead (（6）兰西:2021年,全县…): the record builder then
-        # resolves the item to the previous item's district (reported in .notes/builder_issues.md)
+        # LEAD_REFERENCE: no 全区 right after a list item's lead (（6）兰西:2021年,全县…); written while the record
+        # builder gave such an item the previous item's district (fixed since; kept so the shipped corpus reproduces)
         d.t(d.reference(sc))
     d.t(rng.choice(("全年", "全年", "全年累计", "全年共")))
 

@@ -181,7 +181,9 @@ class DistrictResolver:
         """District for a figure at `pos` that names none in its sentence: innermost section, else main."""
         containing = [section for section in self._sections if section[0] <= pos < section[1]]
         if containing:
-            return max(containing, key=lambda section: (section[0], -section[1]))[2]
+            # on a tie the later section wins: a list item that opens with a district is added after the
+            # continuation of the previous paragraph's district over the same one-item block
+            return max(reversed(containing), key=lambda section: (section[0], -section[1]))[2]
         return self.main
 
 

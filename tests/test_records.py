@@ -241,6 +241,16 @@ def test_list_item_district_lasts_for_the_item_only(first: str, second: str) -> 
     assert districts(doc) == [("鸠江区", 31), ("南陵县", 15), ("芜湖市", 500)]
 
 
+def test_list_item_opening_with_a_district_beats_the_previous_items_continuation() -> None:
+    # the one-item block （6）兰西 says 全县 in its first sentence: that is 兰西's own reference, not a
+    # continuation of the previous item's 青冈县
+    doc = annotated(
+        "[[绥化市|DISTRICT]]项目建设情况\n\n（5）[[青冈县|DISTRICT]]：新签约项目[[31个|COUNT]]。\n\n"
+        "（6）[[兰西|DISTRICT]]：2021年，全县新签约项目[[15个|COUNT]]。"
+    )
+    assert districts(doc) == [("青冈县", 31), ("兰西", 15)]
+
+
 def test_list_items_joined_by_pdf_breaks_are_separate_sections() -> None:
     doc = annotated(
         "# [[遵义|DISTRICT]]：上半年项目建设\n\n各县区亮点纷呈：\n"

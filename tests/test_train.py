@@ -225,3 +225,17 @@ def test_a_local_pretrained_encoder_is_fine_tuned_with_its_own_vocabulary(tmp_pa
     cfg = tiny_config(tmp_path, train_docs, dev_docs, **{"encoder.name_or_path": str(few)})
     with pytest.raises(ConfigError, match="not in its vocabulary"):
         Trainer(cfg, tmp_path / "out2", progress=False).run()
+
+
+def test_synthetic_corpus_is_regenerated_when_its_stamp_differs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    synth = tmp_path / "synth.jsonl"
+    cfg = load_config("configs/tiny.cfg", {"paths.synth": str(synth), "synth.n": 3, "synth.seed": 5})
+    trainer_module.ensure_synth(cfg)
+    first = synth.read_text(encoding="utf-8")
+    assert len(first.splitlines()) == 3
+    synth.write_text("stale\n", encoding="utf-8")  # same stamp: kept as it is
+    trainer_module.ensure_synth(cfg)
+    assert synth.read_text(encoding="utf-8") == "stale\n"
+    monkeypatch.setattr(trainer_module, "generator_stamp", lambda c: {"n": 3, "seed": 5, "generator_sha256": "edited"})
+    trainer_module.ensure_synth(cfg)  # the generator changed: written again, deterministically
+    assert synth.read_text(encoding="utf-8") == first

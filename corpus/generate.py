@@ -31,7 +31,7 @@ import opencc
 
 from corpus import templates_prose as prose
 from corpus.templates import Draft, Ent, Fig, Scope, Span, Style, fullwidth, run_template, write_figure
-from pipeline.gazetteer import Division, alternative_names, divisions, zones
+from pipeline.gazetteer import Division, alternative_names, divisions, find_division, zones
 from pipeline.io import write_jsonl
 from pipeline.text import line_breaks
 
@@ -59,6 +59,13 @@ FUND_RATE = 0.08
 YEAR_REVIEW_RATE = {"single": 0.18, "heading": 0.05}
 #: share of county-level areas with a re-designated name (偃师区 of cpca's 偃师市) that articles write by it
 REDESIGNATED_RATE = 0.1
+#: share of city articles with a development zone that no gazetteer lists (新蒲新区, 新站高新区 are real ones):
+#: the tagger must learn to find districts from their context, not only from the lexicon feature
+UNLISTED_ZONE_RATE = 0.3
+UNLISTED_STEMS = "东西南北新中江海湖山河港滨临空航天科金龙凤桥湾岛溪泉林峰源安宁兴华盛丰泰蒲站台宝云锦绣"
+UNLISTED_SUFFIXES = (
+    "新区", "高新区", "开发区", "产业园", "工业园区", "片区", "示范区", "合作区", "物流园区", "港区", "科技城",
+)
 
 
 # --------------------------------------------------------------------------- areas
@@ -122,6 +129,14 @@ def as_written(rng: random.Random, div: Division) -> Area:
     return Area(div, div.name)
 
 
+def unlisted_zone(rng: random.Random, city: Division) -> Division:
+    """A plausible zone of `city` whose name is in no gazetteer (two place characters and a zone suffix)."""
+    while True:
+        name = "".join(rng.sample(UNLISTED_STEMS, 2)) + rng.choice(UNLISTED_SUFFIXES)
+        if find_division(name) is None:
+            return Division(name, city.adcode, "zone", city.name, city.province, derived=True)
+
+
 def plan_areas(rng: random.Random, kind: str) -> tuple[Area, list[Area]]:
     """The main area and the areas that get a part of the article."""
     by_city, by_province, cities, locals_ = _area_index()
@@ -131,6 +146,8 @@ def plan_areas(rng: random.Random, kind: str) -> tuple[Area, list[Area]]:
         real = [d for d in members if not d.derived]
         derived = [d for d in members if d.derived]
         picked = rng.sample(real, min(len(real), rng.randint(2, 6))) + rng.sample(derived, rng.randint(0, 2))
+        if rng.random() < UNLISTED_ZONE_RATE:
+            picked.append(unlisted_zone(rng, city))
         rng.shuffle(picked)
         return as_written(rng, city), [as_written(rng, d) for d in picked]
     if kind == "province":

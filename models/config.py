@@ -112,6 +112,8 @@ class TrainingConfig:
     relation_weight: float = 1.0
     target_weight: float = 0.5
     ignore_labels: list[str] = field(default_factory=lambda: ["PERIOD"])
+    #: share of training chunks that see no gazetteer feature (models.data.drop_lexicon)
+    lexicon_dropout: float = 0.0
     checkpoint_every: int = 200
     max_minutes: float = 0.0
     save_dtype: str = "float16"
@@ -213,6 +215,8 @@ def _check_semantics(config: RunConfig, source: str) -> None:
     if enc.name_or_path is None and enc.hidden_size % enc.num_heads:
         raise ConfigError(f"{source}: [encoder] hidden_size {enc.hidden_size} is not divisible by "
                           f"num_heads {enc.num_heads}")
+    if not 0 <= tr.lexicon_dropout < 1:
+        raise ConfigError(f"{source}: [training] lexicon_dropout must be in [0, 1), got {tr.lexicon_dropout}")
     if tr.save_dtype not in ("float16", "float32"):
         raise ConfigError(f"{source}: [training] save_dtype must be \"float16\" or \"float32\"")
     if not config.paths.train or not config.paths.dev:

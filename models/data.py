@@ -17,7 +17,7 @@ import torch
 from datasets import Dataset
 
 from models.extractor import EntityBatch, Extractor, PairBatch
-from models.features import candidate_pairs, pair_features
+from models.features import LEXICON_NONE, candidate_pairs, pair_features
 from models.windows import training_chunks
 from pipeline.io import CorpusError, read_corpus
 from pipeline.schema import RELATION_LABELS, TARGET_LABELS
@@ -249,3 +249,13 @@ def collate(rows: dict[str, list], n_labels: int) -> dict:
         "pairs": PairBatch(long(heads), long(tails), long(dist), long(gap), long(between).reshape(-1, n_labels)),
         "relation_gold": long(gold),
     }
+
+
+def drop_lexicon(batch: dict, rate: float) -> dict:
+    """Hide the gazetteer feature from whole training chunks at `rate` (torch's seeded RNG), so that names
+    the gazetteer lacks (new zones, renamed districts) are still found from their context."""
+    lengths = batch["tag_mask"].sum(1)
+    if rate <= 0 or len(batch["lexicon"]) != int(lengths.sum()):
+        return batch
+    keep = torch.repeat_interleave(torch.rand(len(lengths)) >= rate, lengths)
+    return {**batch, "lexicon": torch.where(keep, batch["lexicon"], torch.full_like(batch["lexicon"], LEXICON_NONE))}

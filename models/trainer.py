@@ -23,7 +23,7 @@ from tqdm import tqdm
 from transformers import get_linear_schedule_with_warmup
 
 from models.config import ConfigError, RunConfig
-from models.data import FeaturizeStats, batches, collate, featurize, file_hash, load_corpus
+from models.data import FeaturizeStats, batches, collate, drop_lexicon, featurize, file_hash, load_corpus
 from models.encoder import build_encoder
 from models.extractor import Extractor, ModelDirError
 from models.pretrain import pretrain
@@ -255,7 +255,7 @@ class Trainer:
                        disable=not self.progress, dynamic_ncols=True)
             running = None
             while state.batch < len(plan):
-                losses = model.loss(collate(dataset[plan[state.batch]], n_labels))
+                losses = model.loss(drop_lexicon(collate(dataset[plan[state.batch]], n_labels), tr.lexicon_dropout))
                 loss = losses["tags"] + tr.relation_weight * losses["relations"] + tr.target_weight * losses["target"]
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()

@@ -14,6 +14,7 @@ from corpus.markup import parse_markup
 from models import pretrain as pretrain_module
 from models import trainer as trainer_module
 from models.config import ConfigError, load_config
+from models.data import drop_lexicon
 from models.extractor import Extractor
 from models.trainer import Trainer
 from pipeline.convert import write_exchange
@@ -239,3 +240,17 @@ def test_synthetic_corpus_is_regenerated_when_its_stamp_differs(tmp_path: Path, 
     monkeypatch.setattr(trainer_module, "generator_stamp", lambda c: {"n": 3, "seed": 5, "generator_sha256": "edited"})
     trainer_module.ensure_synth(cfg)  # the generator changed: written again, deterministically
     assert synth.read_text(encoding="utf-8") == first
+
+
+def test_lexicon_dropout_hides_the_gazetteer_from_whole_chunks() -> None:
+    mask = torch.tensor([[1, 1, 1, 0], [1, 1, 1, 1]], dtype=torch.bool)
+    lexicon = torch.tensor([1, 2, 3, 1, 2, 2, 3])
+    assert drop_lexicon({"tag_mask": mask, "lexicon": lexicon}, 0.0)["lexicon"] is lexicon
+    torch.manual_seed(0)
+    seen = set()
+    for _ in range(40):
+        out = drop_lexicon({"tag_mask": mask, "lexicon": lexicon}, 0.5)["lexicon"]
+        rows = (out[:3].tolist(), out[3:].tolist())
+        assert rows[0] in ([1, 2, 3], [0, 0, 0]) and rows[1] in ([1, 2, 2, 3], [0, 0, 0, 0])
+        seen.add((rows[0][0], rows[1][0]))
+    assert seen == {(1, 1), (1, 0), (0, 1), (0, 0)}

@@ -36,7 +36,8 @@ train: install
 	$(PY) train.py --config configs/default.cfg --output $(MODEL)
 
 evaluate: install
-	$(PY) evaluate.py --gold corpus/gold/test.jsonl --model $(MODEL) --compare rules $(MODEL) --report runs/test_report.md
+	$(PY) evaluate.py --gold corpus/gold/heldout.jsonl --compare rules $(MODEL) --report runs/heldout_report.md
+	$(PY) evaluate.py --gold corpus/gold/test.jsonl --compare rules $(MODEL) --report runs/test_report.md
 
 bench: install
 	$(PY) benchmarks/bench_annotate.py --model $(MODEL)

@@ -715,6 +715,13 @@ def tier_items(rng: random.Random, total: int) -> list[tuple[Tier, None, int]]:
 # --------------------------------------------------------------------------- figure templates
 
 
+
+def rate_pair(d: Draft, f: Fig, first: Ent, second: Ent, kind: str, lo: float, hi: float) -> None:
+    """Two rates of one figure joined by 、 (…分别完成年度目标的108%、102.9%), drawn in text order."""
+    d.rate(f, first, kind, pct(d.rng, lo, hi))
+    d.t("、")
+    d.rate(f, second, kind, pct(d.rng, lo, hi))
+
 @template("np", 2)
 def _np(d: Draft, sc: Scope) -> None:
     """全区新签约亿元以上项目12个。"""
@@ -969,9 +976,7 @@ def _amount_growth_pair(d: Draft, sc: Scope) -> None:
     np_group(d, f, stage, tier, None, n_for(rng, tier))
     money = amount_clause(d, f, amounts_for(stage))
     d.t(d.style.comma + rng.choice(("同比分别增长", "分别增长", "分别同比增长")))
-    d.rate(f, f.count_ent, "growth", pct(rng, 3, 60))
-    d.t("、")
-    d.rate(f, money, "growth", pct(rng, 3, 60))
+    rate_pair(d, f, f.count_ent, money, "growth", 3, 60)
     d.end()
 
 
@@ -1002,9 +1007,7 @@ def _amount_share(d: Draft, sc: Scope) -> None:
         d.rate(f, money, "share", pct(rng, 3, 45))
     else:
         d.t(d.style.comma + f"项目个数和投资额分别占{sc.parent_ref}的")
-        d.rate(f, f.count_ent, "share", pct(rng, 3, 45))
-        d.t("、")
-        d.rate(f, money, "share", pct(rng, 3, 45))
+        rate_pair(d, f, f.count_ent, money, "share", 3, 45)
     d.end()
 
 
@@ -1449,9 +1452,7 @@ def _part_completion_pair(d: Draft, sc: Scope) -> None:
     np_group(d, p, None, None, rng.choice(("工业", "制造业", "先进制造业", "服务业")), subset(rng, n, 1)[0])
     money = amount_clause(d, p, amounts_for(stage))
     d.t(d.style.comma + "分别完成" + completion(d) + "的")
-    d.rate(p, p.count_ent, "completion", pct(rng, 10, 110))
-    d.t("、")
-    d.rate(p, money, "completion", pct(rng, 10, 110))
+    rate_pair(d, p, p.count_ent, money, "completion", 10, 110)
     d.end()
 
 
@@ -1880,9 +1881,7 @@ def _review_signing(d: Draft, sc: Scope) -> None:
             tier_tail(d, f, n)
     elif choice < 0.7:
         d.t(d.style.comma + "分别完成" + rng.choice(("年度目标", "全年目标任务", "年度目标任务")) + "的")
-        d.rate(f, f.count_ent, "completion", pct(rng, 95, 135))
-        d.t("、")
-        d.rate(f, money, "completion", pct(rng, 95, 135))
+        rate_pair(d, f, f.count_ent, money, "completion", 95, 135)
     d.end()
 
 

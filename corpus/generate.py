@@ -30,7 +30,7 @@ from pathlib import Path
 import opencc
 
 from corpus import templates_prose as prose
-from corpus.templates import Draft, Ent, Fig, Scope, Span, Style, fullwidth, run_template, write_figure
+from corpus.templates import Draft, Ent, Fig, Scope, Span, Style, cn_integer, fullwidth, run_template, write_figure
 from pipeline.gazetteer import Division, alternative_names, divisions, find_division, zones
 from pipeline.io import write_jsonl
 from pipeline.text import line_breaks
@@ -237,7 +237,7 @@ def write_area(d: Draft, area: Area, style: str, k: int, marker: Callable[[int],
     scope = area.scope()
     if style in ("heading", "nameline"):
         colon = rng.choice(("", d.style.colon, "：")) if style == "heading" else rng.choice(("：", ":"))
-        number = f"{'一二三四五六七八'[k]}、" if style == "heading" and d.style.numbered else ""
+        number = f"{cn_integer(k + 1)}、" if style == "heading" and d.style.numbered else ""
 
         def name_line() -> None:
             d.marker(number)

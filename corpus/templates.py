@@ -36,6 +36,8 @@ class Tier:
 
 
 YI = 10**8
+#: share of figure sentences opened by an approval phrase (经市认定新开工项目3个)
+APPROVAL_RATE = 0.05
 TIERS: tuple[Tier, ...] = (
     Tier("亿元以上", YI, None, (2, 8), (3, 120), 30),
     Tier("10亿元以上", 10 * YI, None, (12, 30), (1, 20), 8),
@@ -128,6 +130,10 @@ PERIODS = (
     "1至8月",
     "去年以来",
     "截至9月底",
+)
+#: openers of a sector breakdown in the sentence after the total (从产业分布看,先进制造业项目641个…)
+SECTOR_VIEWS = (
+    "从产业分布看", "从行业分布看", "分行业看", "从产业类型看", "从投资领域看", "按产业划分", "从产业结构看",
 )
 #: what several areas 分别 did (信丰县、龙南市则在招商签约上持续发力,分别新签约…)
 DISTRICT_EFFORTS = ("在招商签约上持续发力", "在项目建设上持续用力", "在开工建设上加力提速", "紧盯目标任务")
@@ -365,6 +371,12 @@ class Draft:
             self.t(rng.choice(prose.SLOGANS))
         elif slot == "org":
             self.t(organisation(rng, scope))
+        elif slot == "company":
+            self.t(company(rng, scope))
+        elif slot == "brand":
+            self.t(rng.choice(prose.BRANDS))
+        elif slot == "product":
+            self.t(rng.choice(prose.PRODUCTS))
         elif slot == "areas":
             self.t(rng.choice(prose.AREA_REFS))
         elif slot == "fund":
@@ -505,6 +517,8 @@ class Draft:
             self._open_fresh(scope, name, name_first, period)
         if adverb and rng.random() < 0.35:
             self.t(rng.choice(("累计", "共", "已", "共计")))
+        elif adverb and rng.random() < APPROVAL_RATE:
+            self.t(rng.choice(prose.APPROVALS))
 
     def lead(self, surface: str, after: str = "", marker: str = "") -> None:
         """Open a sentence with the area's name as its subject (bullet, bracket or paragraph opening)."""
@@ -563,6 +577,17 @@ def organisation(rng: random.Random, scope: Scope | None) -> str:
     if name[-1] in "市县区":
         suffixes.append(f"委{name[-1]}政府")
     return name + rng.choice(suffixes)
+
+
+def company(rng: random.Random, scope: Scope | None) -> str:
+    """A company named with place-like words (苏盐井神, 淮安钢铁集团): plain text, no entity."""
+    name = min(scope.names, key=len) if scope else rng.choice(prose.PLACES)
+    stem = name[:-1] if name[-1] in "市县区" and len(name) > 2 else name
+    if rng.random() < 0.5:
+        return rng.choice(prose.PROVINCE_ABBREVIATIONS) + stem[0] + rng.choice(prose.COMPANY_WORDS) + rng.choice(
+            prose.COMPANY_SUFFIXES
+        )
+    return stem + rng.choice(prose.COMPANY_WORDS) + rng.choice(prose.COMPANY_SUFFIXES[2:])
 
 
 def cn_integer(n: int) -> str:
@@ -1152,6 +1177,34 @@ def _breakdown_next_sentence(d: Draft, sc: Scope) -> None:
             if n - sub_n >= 2 and rng.random() < 0.6:  # the money closes the nested list: back to the total
                 d.t(d.style.comma)
                 part_list(d, f, industry_items(rng, n - sub_n, 2, INDUSTRY_SIBLINGS[1:]))
+    d.end()
+
+
+@template("sector_view", 1.5)
+def _sector_view(d: Draft, sc: Scope) -> None:
+    """签约项目1873个,签约总额6215.4亿元。从产业分布看,先进制造业项目641个,占比34.2%;现代服务业项目528个,…"""
+    rng = d.rng
+    d.open(sc)
+    f = d.fig()
+    stage = stage_for(rng, SIGNING + BUILDING[:4])
+    tier = maybe_tier(rng, 0.4)
+    n = rng.randint(20, 400) if tier is None else n_for(rng, tier) + 10
+    np_group(d, f, stage, tier, None, n)
+    if rng.random() < 0.7:
+        amount_clause(d, f, amounts_for(stage))
+    d.end()
+    d.begin()
+    d.t(rng.choice(SECTOR_VIEWS) + d.style.comma)
+    sectors = rng.choice((INDUSTRY_SIBLINGS, ("先进制造业", "现代服务业", "现代农业", "基础设施", "新能源")))
+    share = rng.random() < 0.6
+    sep = d.style.semi if share else rng.choice(("、", d.style.comma))
+    for k, (_, industry, c) in enumerate(industry_items(rng, n, rng.randint(2, 3), sectors)):
+        if k:
+            d.t(sep)
+        (p,) = part_list(d, f, [(None, industry, c)])
+        if share:
+            d.t(d.style.comma + rng.choice(("占比", "占", "占比达")))
+            d.rate(p, p.count_ent, "share", Decimal(f"{100 * c / n:.1f}"))
     d.end()
 
 
@@ -1773,6 +1826,51 @@ def _districts_respectively(d: Draft, sc: Scope) -> None:
         own_stage = stage[1:] if stage.startswith("新") else stage
         big = TIER_BY_TEXT[rng.choice(BIG_TIERS)]
         np_group(d, p, own_stage, big, None, rng.randint(1, min(3, figs[k].count or 1)))
+    d.end()
+
+
+@template("districts_money_respectively", 1, "multi")
+def _districts_money_respectively(d: Draft, sc: Scope) -> None:
+    """太原、大同、长治三市重点项目完成投资分别为386.2亿元、241.7亿元、228.5亿元(,分别完成年度计划的…)。"""
+    rng = d.rng
+    areas = rng.sample(sc.siblings, min(len(sc.siblings), rng.randint(2, 4)))
+    d.begin()
+    if rng.random() < 0.4:
+        d.t(rng.choice(PERIODS) + d.style.comma)
+    names = []
+    for k, area in enumerate(areas):
+        if k:
+            d.t("、")
+        names.append(d.ent(area[0], "DISTRICT"))
+    if rng.random() < 0.5:  # 三市, 三个县区: counts of areas, not of projects
+        d.t(cn_integer(len(areas)) + rng.choice(("地", "个县区", "市", "县(区)")))
+    figs = [d.fig() for _ in areas]
+    first = figs[0]
+    if rng.random() < 0.5:
+        d.stage(first, stage_for(rng, BUILDING))
+        tier = maybe_tier(rng, 0.6)
+        if tier:
+            d.tier(first, tier)
+        d.t("项目")
+    else:
+        d.t(rng.choice(("重点项目", "省市重点项目", "市级重点项目", "重大项目")))
+    phrase, kind = rng.choice((("完成投资", "完成投资"), ("累计完成投资", "完成投资"), ("完成有效投资", "有效投资")))
+    d.t(phrase + rng.choice(("分别为", "分别达", "分别达到", "分别")))
+    moneys = []
+    for k, (f, name) in enumerate(zip(figs, names, strict=True)):
+        f.district_ent = name
+        d.share(f, stage=first.stage_ent, tier=first.tier_ent)
+        if k:
+            d.t("、")
+        moneys.append(d.money(f, rng.uniform(20, 400), kind))
+    if rng.random() < 0.4:
+        d.t(d.style.comma + "分别完成" + rng.choice(("年度计划", "年度目标", "年度投资计划")) + "的")
+        for k, (f, money) in enumerate(zip(figs, moneys, strict=True)):
+            if k:
+                d.t("、")
+            d.rate(f, money, "completion", pct(rng, 30, 110))
+    elif rng.random() < 0.4:
+        d.t(d.style.comma + "位居" + sc.parent_ref + "前" + cn_integer(len(areas)))
     d.end()
 
 

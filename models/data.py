@@ -131,7 +131,7 @@ def featurize(model: Extractor, docs: list[dict], chunk_windows: int) -> tuple[D
     rows: dict[str, list] = {k: [] for k in ("ids", "win_start", "win_end", "own_start", "own_end", "tags", "lexicon",
                                              "ent_start", "ent_end", "ent_label", "ent_context", "ent_context_end",
                                              "ent_target", "pair_head", "pair_tail", "pair_label", "pair_dist",
-                                             "pair_gap", "pair_between")}
+                                             "pair_gap", "pair_between", "pair_list")}
     stats = FeaturizeStats(documents=len(docs))
     for doc in docs:
         prep = model.prepare(doc["text"])
@@ -146,7 +146,8 @@ def featurize(model: Extractor, docs: list[dict], chunk_windows: int) -> tuple[D
                 gold[(index[rel["head"]], index[rel["tail"]])] = 1 + RELATION_LABELS.index(rel["label"])
         heads, tails = candidate_pairs(arr[:, :2], arr[:, 2], sent, model.allowed, cfg.max_pair_distance,
                                        cfg.max_sentence_gap)
-        feats = pair_features(arr[:, :2], arr[:, 2], sent, heads, tails, n_labels, cfg.max_sentence_gap)
+        feats = pair_features(arr[:, :2], arr[:, 2], sent, heads, tails, n_labels, cfg.max_sentence_gap,
+                              prep.norm.text)
         candidates = set(zip(heads.tolist(), tails.tolist(), strict=True))
         stats.relations += len(doc.get("relations", []))
         stats.relations_outside_candidates += sum(1 for pair in gold if pair not in candidates)
@@ -180,6 +181,7 @@ def featurize(model: Extractor, docs: list[dict], chunk_windows: int) -> tuple[D
             rows["pair_dist"].append([int(feats["dist"][p]) for p in pairs])
             rows["pair_gap"].append([int(feats["gap"][p]) for p in pairs])
             rows["pair_between"].append(feats["between"][pairs].reshape(-1).tolist())
+            rows["pair_list"].append([int(feats["lists"][p]) for p in pairs])
             stats.windows += len(windows)
             stats.chunks += 1
     return Dataset.from_dict(rows), stats
@@ -216,8 +218,8 @@ def collate(rows: dict[str, list], n_labels: int) -> dict:
         tags[b, : len(t)] = torch.tensor(t, dtype=torch.long)
         mask[b, : len(t)] = True
     lexicon = torch.tensor([x for lex in rows["lexicon"] for x in lex], dtype=torch.long)
-    starts, ends, labels, contexts, context_ends, targets, heads, tails, gold, dist, gap, between = (
-        [] for _ in range(12))
+    starts, ends, labels, contexts, context_ends, targets, heads, tails, gold, dist, gap, between, lists = (
+        [] for _ in range(13))
     offset = entity_base = 0
     for b in range(n):
         starts += [offset + s for s in rows["ent_start"][b]]
@@ -232,6 +234,7 @@ def collate(rows: dict[str, list], n_labels: int) -> dict:
         dist += rows["pair_dist"][b]
         gap += rows["pair_gap"][b]
         between += rows["pair_between"][b]
+        lists += rows["pair_list"][b]
         entity_base += len(rows["ent_start"][b])
         offset += lengths[b]
     long = lambda xs: torch.tensor(xs, dtype=torch.long)  # noqa: E731
@@ -246,7 +249,8 @@ def collate(rows: dict[str, list], n_labels: int) -> dict:
         "entities": EntityBatch(long(starts), long(ends), long(labels), long(contexts), long(context_ends)),
         "target_rows": torch.from_numpy(target_rows),
         "target_gold": torch.from_numpy(target_arr[target_rows].astype(np.float32)),
-        "pairs": PairBatch(long(heads), long(tails), long(dist), long(gap), long(between).reshape(-1, n_labels)),
+        "pairs": PairBatch(long(heads), long(tails), long(dist), long(gap), long(between).reshape(-1, n_labels),
+                           long(lists)),
         "relation_gold": long(gold),
     }
 

@@ -22,6 +22,7 @@ from models.config import ModelConfig
 from models.encoder import hidden_size, load_encoder, max_window
 from models.features import (
     LEXICON_SIZE,
+    N_LIST_RELATIONS,
     allowed_relation_mask,
     candidate_pairs,
     lexicon_fingerprint,
@@ -98,9 +99,11 @@ class PairBatch:
     dist: torch.Tensor
     gap: torch.Tensor
     between: torch.Tensor
+    lists: torch.Tensor
 
     def slice(self, lo: int, hi: int) -> PairBatch:
-        return PairBatch(self.heads[lo:hi], self.tails[lo:hi], self.dist[lo:hi], self.gap[lo:hi], self.between[lo:hi])
+        return PairBatch(self.heads[lo:hi], self.tails[lo:hi], self.dist[lo:hi], self.gap[lo:hi], self.between[lo:hi],
+                         self.lists[lo:hi])
 
 
 class Extractor(nn.Module):
@@ -128,7 +131,8 @@ class Extractor(nn.Module):
         self.target_head = TargetHead(hidden, n, f, model_cfg.target_hidden, model_cfg.head_dropout,
                                       context_ranges=2 if model_cfg.target_context == "around" else 1)
         self.relation_head = RelationHead(hidden, n, len(RELATION_LABELS), f, model_cfg.relation_hidden,
-                                          model_cfg.max_sentence_gap, model_cfg.head_dropout)
+                                          model_cfg.max_sentence_gap, model_cfg.head_dropout,
+                                          N_LIST_RELATIONS if model_cfg.list_feature else 0)
         self.register_buffer("allowed_t", torch.from_numpy(self.allowed), persistent=False)
 
     # ---- text → features -------------------------------------------------------------------------
@@ -208,7 +212,7 @@ class Extractor(nn.Module):
         hi = torch.maximum(ents.starts[h], ents.starts[t])
         between = range_mean(prefix, lo, torch.maximum(lo, hi))
         logits = self.relation_head(spans[h], spans[t], between, ents.labels[h], ents.labels[t], pairs.dist,
-                                    pairs.gap, pairs.between)
+                                    pairs.gap, pairs.between, pairs.lists)
         allowed = self.allowed_t[ents.labels[h], ents.labels[t]]
         return logits.masked_fill(~allowed, float("-inf"))
 
@@ -352,7 +356,7 @@ class Extractor(nn.Module):
             h, t = candidate_pairs(arr[:, :2], arr[:, 2], sent, self.allowed, self.cfg.max_pair_distance,
                                    self.cfg.max_sentence_gap)
             feats.append(pair_features(arr[:, :2], arr[:, 2], sent, h, t, len(self.entity_labels),
-                                       self.cfg.max_sentence_gap))
+                                       self.cfg.max_sentence_gap, doc.norm.text))
             heads.append(h + first_row)
             tails.append(t + first_row)
             owner.append(np.full(len(h), i))
@@ -362,7 +366,7 @@ class Extractor(nn.Module):
             return out
         cat = lambda key: torch.from_numpy(np.concatenate([f[key] for f in feats]))  # noqa: E731
         pairs = PairBatch(torch.from_numpy(np.concatenate(heads)), torch.from_numpy(np.concatenate(tails)),
-                          cat("dist"), cat("gap"), cat("between"))
+                          cat("dist"), cat("gap"), cat("between"), cat("lists"))
         logits = [self.relation_logits(spans, prefix, ents, pairs.slice(lo, lo + PAIR_BATCH))
                   for lo in range(0, len(pairs.heads), PAIR_BATCH)]
         probs = torch.softmax(torch.cat(logits), dim=-1)

@@ -70,9 +70,51 @@ def candidate_pairs(spans: np.ndarray, labels: np.ndarray, sentences: np.ndarray
     return heads_arr[order], tails_arr[order]
 
 
+#: what joins two items of one list (石狮市、惠安县; 29个、23个; 工业和服务业)
+LIST_JOINERS = frozenset("、和及与")
+#: how two entities of a pair sit in lists (RelationHead's list feature)
+LIST_NONE, LIST_SAME_POSITION, LIST_SAME_POSITION_OTHER_LENGTH, LIST_OTHER_POSITION, LIST_ONE_SIDE = range(5)
+N_LIST_RELATIONS = 5
+
+
+def list_positions(text: str, spans: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Position of every entity in its list and the list's length (0 and 1 outside a list).
+
+    A list is a run of entities of one label joined only by 、/和/及/与 (石狮市、惠安县 … 29个、23个): a
+    `分别` sentence pairs the k-th district with the k-th figure, at any list length.
+    """
+    n = len(spans)
+    position = np.zeros(n, dtype=np.int64)
+    for i in range(1, n):
+        gap = text[spans[i - 1, 1] : spans[i, 0]]
+        if labels[i] == labels[i - 1] and len(gap) == 1 and gap in LIST_JOINERS:
+            position[i] = position[i - 1] + 1
+    length = position + 1  # right for the last item of each list; earlier items take it from the next one
+    for i in range(n - 2, -1, -1):
+        if position[i + 1] == position[i] + 1:
+            length[i] = length[i + 1]
+    return position, length
+
+
+def list_relation(position: np.ndarray, length: np.ndarray, heads: np.ndarray, tails: np.ndarray) -> np.ndarray:
+    """LIST_* id of each pair: both in lists at the same position (of lists of one length or not), at other
+    positions, only one of them in a list, or neither."""
+    in_h, in_t = length[heads] > 1, length[tails] > 1
+    same = position[heads] == position[tails]
+    out = np.full(len(heads), LIST_NONE, dtype=np.int64)
+    out[in_h != in_t] = LIST_ONE_SIDE
+    both = in_h & in_t
+    out[both & ~same] = LIST_OTHER_POSITION
+    out[both & same] = np.where(length[heads] == length[tails], LIST_SAME_POSITION, LIST_SAME_POSITION_OTHER_LENGTH)[
+        both & same
+    ]
+    return out
+
+
 def pair_features(spans: np.ndarray, labels: np.ndarray, sentences: np.ndarray, heads: np.ndarray,
-                  tails: np.ndarray, n_labels: int, max_gap: int) -> dict[str, np.ndarray]:
-    """Distance bucket, sentence gap and capped per-label counts of entities between each pair.
+                  tails: np.ndarray, n_labels: int, max_gap: int, text: str = "") -> dict[str, np.ndarray]:
+    """Distance bucket, sentence gap, capped per-label counts of entities between each pair and how the two
+    sit in lists (`text`, the normalised text the spans index, gives the lists).
 
     `spans` must be sorted by start (entities do not overlap), so "between" is an index range.
     """
@@ -85,6 +127,7 @@ def pair_features(spans: np.ndarray, labels: np.ndarray, sentences: np.ndarray, 
         "dist": distance_bucket(spans[tails, 0] - spans[heads, 0]),
         "gap": np.minimum(np.abs(sentences[heads] - sentences[tails]), max_gap),
         "between": between,
+        "lists": list_relation(*list_positions(text, spans, labels), heads, tails),
     }
 
 

@@ -215,27 +215,33 @@ class RelationHead(nn.Module):
 
     Features: span states of both arguments, the mean state of the text between them, their types,
     signed distance, sentence gap, and how many entities of each label lie between them (which
-    figure a 分别…61.33%、59.26% list pairs with depends on that order).
+    figure a 分别…61.33%、59.26% list pairs with depends on that order); with `list_relations`, also
+    whether the two hold the same position in their 、-lists (A、B、C…分别…X、Y、Z pairs at any length,
+    where the capped counts stop telling).
     """
 
     def __init__(self, hidden: int, n_labels: int, n_relations: int, feature_dim: int, inner: int,
-                 max_gap: int, dropout: float):
+                 max_gap: int, dropout: float, list_relations: int = 0):
         super().__init__()
         self.n_labels = n_labels
         self.type_emb = nn.Embedding(n_labels, feature_dim)
         self.dist_emb = nn.Embedding(N_DISTANCE_BUCKETS, feature_dim)
         self.gap_emb = nn.Embedding(max_gap + 1, feature_dim)
         self.between_emb = nn.EmbeddingBag(n_labels * (BETWEEN_CAP + 1), feature_dim, mode="sum")
-        in_dim = 7 * hidden + 5 * feature_dim
+        self.list_emb = nn.Embedding(list_relations, feature_dim) if list_relations else None
+        in_dim = 7 * hidden + (6 if list_relations else 5) * feature_dim
         self.mlp = nn.Sequential(nn.Dropout(dropout), nn.Linear(in_dim, inner), nn.GELU(), nn.Dropout(dropout),
                                  nn.Linear(inner, n_relations + 1))
 
     def forward(self, head: torch.Tensor, tail: torch.Tensor, between: torch.Tensor, head_label: torch.Tensor,
                 tail_label: torch.Tensor, dist: torch.Tensor, gap: torch.Tensor,
-                between_counts: torch.Tensor) -> torch.Tensor:
-        """Logits (P, 1 + relations); `between_counts` is (P, n_labels) of capped counts."""
+                between_counts: torch.Tensor, lists: torch.Tensor) -> torch.Tensor:
+        """Logits (P, 1 + relations); `between_counts` is (P, n_labels) of capped counts, `lists` the
+        pairs' list relation ids (models.features.list_relation; unused without a list embedding)."""
         offsets = torch.arange(self.n_labels, device=between_counts.device) * (BETWEEN_CAP + 1)
         bag = self.between_emb(between_counts + offsets)
         feats = [head, tail, between, self.type_emb(head_label), self.type_emb(tail_label), self.dist_emb(dist),
                  self.gap_emb(gap), bag]
+        if self.list_emb is not None:
+            feats.append(self.list_emb(lists))
         return self.mlp(torch.cat(feats, dim=1))

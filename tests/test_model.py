@@ -17,6 +17,14 @@ import torch
 from corpus.markup import parse_markup
 from models.config import load_config
 from models.extractor import Extractor, ModelDirError
+from models.features import (
+    LIST_NONE,
+    LIST_ONE_SIDE,
+    LIST_OTHER_POSITION,
+    LIST_SAME_POSITION,
+    list_positions,
+    list_relation,
+)
 from models.heads import BioesScheme, Tagger
 from models.vocab import NEWLINE, SPACE, CharVocab
 from models.windows import ownership, plan_windows, stitch, training_chunks
@@ -161,6 +169,25 @@ def test_bioes_round_trip_and_constrained_decoding_is_well_formed() -> None:
         path = tagger.decode(torch.from_numpy(rng.normal(size=(30, len(scheme.tags))).astype(np.float32)))
         assert scheme.allowed[path[:-1], path[1:]].all()
         assert scheme.start_allowed[path[0]] and scheme.end_allowed[path[-1]]
+
+
+def test_list_positions_pair_the_kth_district_with_the_kth_figure() -> None:
+    text = "石狮市、惠安县和晋江市分别新签约项目29个、23个、31个,总投资5亿元"
+    words = [("石狮市", 0), ("惠安县", 0), ("晋江市", 0), ("新签约", 1), ("29个", 2), ("23个", 2), ("31个", 2),
+             ("5亿元", 3)]
+    spans, at = [], 0
+    for word, label in words:
+        start = text.index(word, at)
+        spans.append((start, start + len(word), label))
+        at = start + len(word)
+    arr = np.asarray(spans)
+    position, length = list_positions(text, arr[:, :2], arr[:, 2])
+    assert position.tolist() == [0, 1, 2, 0, 0, 1, 2, 0] and length.tolist() == [3, 3, 3, 1, 3, 3, 3, 1]
+    heads, tails = np.asarray([4, 5, 6, 5, 7, 3]), np.asarray([0, 1, 2, 0, 0, 0])
+    assert list_relation(position, length, heads, tails).tolist() == [
+        LIST_SAME_POSITION, LIST_SAME_POSITION, LIST_SAME_POSITION, LIST_OTHER_POSITION, LIST_ONE_SIDE, LIST_ONE_SIDE
+    ]
+    assert list_relation(position, length, np.asarray([7]), np.asarray([3])).tolist() == [LIST_NONE]
 
 
 def test_crf_loss_equals_brute_force_over_all_paths() -> None:

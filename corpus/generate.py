@@ -8,7 +8,8 @@ sentences come from ``corpus.templates``; noise (PDF line breaks inside words an
 digits, traditional script, Chinese numerals, 万元/万亿元/美元 amounts) is added on the way. A single-area
 article or an area under a heading sometimes reviews a past year (全年…, 完成年度目标的108%: reported) and sets
 the next year's goals in the following paragraph (确立…目标:计划实施…;力争…;新开工…: all targets), and a county-level
-area is sometimes written by its re-designated name (偃师区 for cpca's 偃师市).
+area is sometimes written by an alternative name: a former one (偃师市 for 偃师区) or a likely re-designation
+(涟水区 for 涟水县).
 
 Records are built from the facts the generator decided to write, not by reading the text back, so
 ``pipeline.records.build_records`` can be tested against them (tests/test_generate.py).
@@ -57,7 +58,7 @@ MULTI_RATE = 0.65
 FUND_RATE = 0.08
 #: chance that a single-area article, or a part under an area heading, has a year's review and next year's plan
 YEAR_REVIEW_RATE = {"single": 0.18, "heading": 0.05}
-#: share of county-level areas with a re-designated name (偃师区 of cpca's 偃师市) that articles write by it
+#: share of county-level areas with an alternative name (偃师市 of 偃师区, 涟水区 of 涟水县) that articles write by it
 REDESIGNATED_RATE = 0.1
 #: share of city articles with a development zone that no gazetteer lists (新蒲新区, 新站高新区 are real ones):
 #: the tagger must learn to find districts from their context, not only from the lexicon feature
@@ -120,7 +121,7 @@ def _area_index() -> tuple[dict[str, list[Division]], dict[str, list[Division]],
 
 def as_written(rng: random.Random, div: Division) -> Area:
     """Mostly the full name; sometimes a short form (淮安, 涟水, 黔西南州, 淮安经开区) or, for a county-level
-    area, its re-designated name (偃师区 for 偃师市: cpca predates it; see pipeline.gazetteer)."""
+    area, an alternative name (former: 偃师市 for 偃师区; or a re-designation: 涟水区; see pipeline.gazetteer)."""
     renamed = alternative_names(div)
     if renamed and rng.random() < REDESIGNATED_RATE:
         return Area(div, renamed[0] if len(renamed) == 1 or rng.random() < 0.8 else rng.choice(renamed[1:]))

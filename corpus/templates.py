@@ -1772,6 +1772,16 @@ def _goal_money(d: Draft, sc: Scope) -> None:
 # ---- several areas in one sentence
 
 
+def district_list(d: Draft, areas: list[tuple[str, ...]]) -> list[Ent]:
+    """The areas' usual names joined by 、 (the districts a 分别 sentence pairs with its figures)."""
+    names = []
+    for k, area in enumerate(areas):
+        if k:
+            d.t("、")
+        names.append(d.ent(area[0], "DISTRICT"))
+    return names
+
+
 @template("districts_respectively", 2, "multi")
 def _districts_respectively(d: Draft, sc: Scope) -> None:
     """石狮市、惠安县分别新签约亿元以上项目29个、23个(,协议投资分别为196.8亿元、142.3亿元) (decision 14)."""
@@ -1781,11 +1791,7 @@ def _districts_respectively(d: Draft, sc: Scope) -> None:
     period_first = rng.random() < 0.5
     if period_first:
         d.t(rng.choice(PERIODS) + d.style.comma)
-    names = []
-    for k, area in enumerate(areas):
-        if k:
-            d.t("、")
-        names.append(d.ent(area[0], "DISTRICT"))
+    names = district_list(d, areas)
     if rng.random() < 0.3:  # 信丰县、龙南市则在招商签约上持续发力,分别新签约…
         d.t(rng.choice(("则", "", "也")) + rng.choice(DISTRICT_EFFORTS) + d.style.comma)
     elif not period_first:  # 瑞金市、于都县、兴国县一季度分别新开工…
@@ -1837,11 +1843,7 @@ def _districts_money_respectively(d: Draft, sc: Scope) -> None:
     d.begin()
     if rng.random() < 0.4:
         d.t(rng.choice(PERIODS) + d.style.comma)
-    names = []
-    for k, area in enumerate(areas):
-        if k:
-            d.t("、")
-        names.append(d.ent(area[0], "DISTRICT"))
+    names = district_list(d, areas)
     if rng.random() < 0.5:  # 三市, 三个县区: counts of areas, not of projects
         d.t(cn_integer(len(areas)) + rng.choice(("地", "个县区", "市", "县(区)")))
     figs = [d.fig() for _ in areas]

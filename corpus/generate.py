@@ -67,6 +67,17 @@ UNLISTED_STEMS = "东西南北新中江海湖山河港滨临空航天科金龙�
 UNLISTED_SUFFIXES = (
     "新区", "高新区", "开发区", "产业园", "工业园区", "片区", "示范区", "合作区", "物流园区", "港区", "科技城",
 )
+#: zones named after their city (荆州开发区, 周口临港开发区, 晋中国家农高区, 衢州智造新城): the lexicon matches only
+#: the city's name, and the tagger must carry the name on to the zone's suffix
+CITY_ZONE_RATE = 0.5
+CITY_ZONE_SUFFIXES = (
+    "开发区", "经开区", "高新区", "新区", "临港开发区", "临港经济区", "国家农高区", "智造新城", "文旅区", "保税港区",
+    "综合保税区", "产业集聚区", "空港经济区", "高铁新城", "科创新城", "生态文明综合试验区", "现代农业示范区",
+)
+#: share of single-county articles written town by town (汪洋镇、富加镇…): towns are DISTRICTs (spec: township)
+#: that no gazetteer lists
+TOWN_ARTICLE_RATE = 0.5
+TOWN_SUFFIXES = ("镇", "镇", "镇", "乡", "街道")
 
 
 # --------------------------------------------------------------------------- areas
@@ -94,14 +105,17 @@ def reference(div: Division, name: str) -> str:
         return "全省"
     if div.level == "zone":
         return "园区" if name.endswith("园区") else "全区"
-    for suffix, ref in (("区", "全区"), ("县", "全县"), ("旗", "全旗"), ("州", "全州"), ("盟", "全盟")):
+    for suffix, ref in (
+        ("区", "全区"), ("县", "全县"), ("旗", "全旗"), ("州", "全州"), ("盟", "全盟"), ("镇", "全镇"), ("乡", "全乡"),
+        ("街道", "全街道"),
+    ):
         if name.endswith(suffix):
             return ref
     return "全市"
 
 
 def parent_reference(div: Division) -> str:
-    return {"province": "全国", "city": "全省"}.get(div.level, "全市")
+    return {"province": "全国", "city": "全省", "town": "全县"}.get(div.level, "全市")
 
 
 @lru_cache(maxsize=1)
@@ -131,11 +145,26 @@ def as_written(rng: random.Random, div: Division) -> Area:
 
 
 def unlisted_zone(rng: random.Random, city: Division) -> Division:
-    """A plausible zone of `city` whose name is in no gazetteer (two place characters and a zone suffix)."""
+    """A plausible zone of `city` whose name is in no gazetteer: two place characters and a zone suffix, or the
+    city's own name and one (荆州开发区)."""
     while True:
-        name = "".join(rng.sample(UNLISTED_STEMS, 2)) + rng.choice(UNLISTED_SUFFIXES)
+        if rng.random() < CITY_ZONE_RATE:
+            name = rng.choice(city.names) + rng.choice(CITY_ZONE_SUFFIXES)
+        else:
+            name = "".join(rng.sample(UNLISTED_STEMS, 2)) + rng.choice(UNLISTED_SUFFIXES)
         if find_division(name) is None:
             return Division(name, city.adcode, "zone", city.name, city.province, derived=True)
+
+
+def towns(rng: random.Random, county: Division) -> list[Area]:
+    """Two to five made-up towns of `county` (two place characters, or three, and 镇/乡/街道)."""
+    names: list[str] = []
+    k = rng.randint(2, 5)
+    while len(names) < k:
+        name = "".join(rng.sample(UNLISTED_STEMS, rng.choice((2, 2, 2, 3)))) + rng.choice(TOWN_SUFFIXES)
+        if name not in names:
+            names.append(name)
+    return [Area(Division(n, county.adcode, "town", county.city, county.province, derived=True), n) for n in names]
 
 
 def plan_areas(rng: random.Random, kind: str) -> tuple[Area, list[Area]]:
@@ -328,7 +357,9 @@ def compose(d: Draft, kind: str) -> str:
     """Write a whole article; returns its layout name."""
     rng = d.rng
     main, areas = plan_areas(rng, kind)
-    named_title = kind == "single" or rng.random() < 0.65
+    if kind == "single" and main.division.level == "county" and rng.random() < TOWN_ARTICLE_RATE:
+        kind, areas = "county", towns(rng, main.division)
+    named_title = kind in ("single", "county") or rng.random() < 0.65
     write_title(d, main, named_title)
     if kind == "single":
         d.prose(rng.choice([p for p in prose.INTRO + prose.SECTION if p.startswith("今年以来,{name}")]), main.scope())

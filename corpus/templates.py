@@ -1193,6 +1193,14 @@ def _sector_view(d: Draft, sc: Scope) -> None:
     if rng.random() < 0.7:
         amount_clause(d, f, amounts_for(stage))
     d.end()
+    if n >= 40 and rng.random() < 0.4:  # 其中,10亿元以上项目52个、50亿元以上项目9个: nested tiers, parts of the total
+        d.begin()
+        d.t("其中" + d.style.comma)
+        ten = rng.randint(max(3, n // 10), n // 3)
+        fifty = rng.randint(1, max(1, ten // 4))
+        big = [ten, fifty] + ([rng.randint(1, fifty)] if fifty > 1 and rng.random() < 0.6 else [])
+        part_list(d, f, [(TIER_BY_TEXT[t], None, c) for t, c in zip(BIG_TIERS[::-1], big, strict=False)])
+        d.end()
     d.begin()
     d.t(rng.choice(SECTOR_VIEWS) + d.style.comma)
     sectors = rng.choice((INDUSTRY_SIBLINGS, ("先进制造业", "现代服务业", "现代农业", "基础设施", "新能源")))
@@ -1205,6 +1213,61 @@ def _sector_view(d: Draft, sc: Scope) -> None:
         if share:
             d.t(d.style.comma + rng.choice(("占比", "占", "占比达")))
             d.rate(p, p.count_ent, "share", Decimal(f"{100 * c / n:.1f}"))
+    d.end()
+
+
+@template("np_amount_rate", 1.5)
+def _np_amount_rate(d: Draft, sc: Scope) -> None:
+    """新开工亿元以上项目241个,总投资1478.3亿元,开工率84.3% — one rate after a count and its money describes the
+    count (a 开工率 counts projects; 完成年度目标任务的72% is the share of the goal's number of projects)."""
+    rng = d.rng
+    d.open(sc)
+    f = d.fig()
+    stage, tier = stage_for(rng, SIGNING + BUILDING[:4]), maybe_tier(rng, 0.8)
+    np_group(d, f, stage, tier, maybe_industry(rng, 0.2), max(4, n_for(rng, tier)))
+    amount_clause(d, f, amounts_for(stage))
+    word = {"签": "履约率", "招": "落地率", "开": "开工率", "竣": "竣工率"}[stage.lstrip("新")[0]]
+    if rng.random() < 0.5:
+        d.t(d.style.comma + word + rng.choice(("", "达", "为", "达到")))
+        d.rate(f, f.count_ent, "rate", pct(rng, 40, 100))
+    else:
+        d.t(d.style.comma + "完成" + completion(d) + "的")
+        d.rate(f, f.count_ent, "completion")
+    d.end()
+
+
+@template("stage_named_breakdown", 1.5)
+def _stage_named_breakdown(d: Draft, sc: Scope) -> None:
+    """新签约亿元以上项目286个,…;新开工亿元以上项目241个,…。签约项目中,先进制造业项目163个,占比57%;… — the
+    breakdown names its stage and belongs to that stage's total, not to the nearer one (decision 2)."""
+    rng = d.rng
+    d.open(sc)
+    tier = TIER_BY_TEXT["亿元以上"] if rng.random() < 0.7 else None
+    totals = []
+    for k, stage in enumerate(rng.sample((SIGNING[0], BUILDING[0], BUILDING[2]), 2)):
+        if k:
+            d.t(d.style.semi)
+        f = d.fig()
+        np_group(d, f, stage, tier, None, rng.randint(30, 400))
+        amount_clause(d, f, amounts_for(stage))
+        totals.append(f)
+    d.end()
+    f = rng.choice(totals)
+    d.begin()
+    d.t(rng.choice(("", "从产业类别看" + d.style.comma, "从行业看" + d.style.comma)))
+    word = d.surface(f.stage_ent)
+    stage_ent = d.ent(rng.choice((word, word.lstrip("新"))), "STAGE")
+    d.t("项目中" + rng.choice(("", d.style.comma)))
+    share = rng.random() < 0.5
+    items = industry_items(rng, f.count or 1, rng.randint(2, 3), INDUSTRY_SIBLINGS[:3] + ("先进制造业", "现代服务业"))
+    for k, item in enumerate(items):
+        if k:
+            d.t(d.style.semi if share else "、")
+        (p,) = part_list(d, f, [item])
+        d.share(p, stage=stage_ent)
+        if share:
+            d.t(d.style.comma + rng.choice(("占比", "占比达")))
+            d.rate(p, p.count_ent, "share", Decimal(f"{100 * item[2] / (f.count or 1):.1f}"))
     d.end()
 
 
@@ -1832,6 +1895,35 @@ def _districts_respectively(d: Draft, sc: Scope) -> None:
         own_stage = stage[1:] if stage.startswith("新") else stage
         big = TIER_BY_TEXT[rng.choice(BIG_TIERS)]
         np_group(d, p, own_stage, big, None, rng.randint(1, min(3, figs[k].count or 1)))
+    d.end()
+
+
+@template("districts_colon_list", 1.5, "multi")
+def _districts_colon_list(d: Draft, sc: Scope) -> None:
+    """1—8月,各区市新签约亿元以上项目数分别为:龙口市38项、烟台经开区35项、…、栖霞市8项 — every area of the
+    article in one list, each count with its area; the stage and tier are shared (decision 14)."""
+    rng = d.rng
+    areas = list(sc.siblings)
+    rng.shuffle(areas)
+    d.begin()
+    if rng.random() < 0.6:
+        d.t(rng.choice(PERIODS) + d.style.comma)
+    d.t(rng.choice(prose.AREA_REFS))
+    figs = [d.fig() for _ in areas]
+    first = figs[0]
+    d.stage(first, stage_for(rng, SIGNING + BUILDING))
+    tier = maybe_tier(rng, 0.8)
+    if tier:
+        d.tier(first, tier)
+    d.t(rng.choice(("项目数", "项目", "项目数量")) + rng.choice(("分别为", "依次为", "分别是", "")) + "：")
+    measure = rng.choice(("个", "项"))
+    counts = sorted((n_for(rng, tier) for _ in areas), reverse=rng.random() < 0.7)
+    for k, (f, area, n) in enumerate(zip(figs, areas, counts, strict=True)):
+        if k:
+            d.t("、")
+        f.district_ent = d.ent(area[0], "DISTRICT")
+        d.share(f, stage=first.stage_ent, tier=first.tier_ent)
+        d.count(f, n, measure)
     d.end()
 
 

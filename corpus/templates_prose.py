@@ -183,6 +183,13 @@ SECTORS: tuple[str, ...] = (
     "轨道交通装备",
 )
 SLOGANS: tuple[str, ...] = (
+    "“以港兴市”",
+    "“工业强县”",
+    "“产业兴区”",
+    "“农业立县”",
+    "“生态立市”",
+    "“开放活市”",
+    "“旅游兴县”",
     "“项目大会战”",
     "“三请三回”",
     "“拿地即开工”",
@@ -211,6 +218,9 @@ ORG_SUFFIXES: tuple[str, ...] = (
     "统计局",
     "招商服务中心",
     "融媒体中心",
+    "日报",
+    "发展和改革局",
+    "广播电视台",
 )
 #: approval phrases before a figure (seed: 经市认定新开工项目3个): 经市 is no area
 APPROVALS: tuple[str, ...] = ("经市认定", "经市认可", "经省认定", "经区认定", "经县认定", "经市确认", "经市审核")
@@ -272,6 +282,8 @@ POLICY: tuple[str, ...] = (
     "建立重点项目“红黄绿”亮灯督办机制,对进度滞后的项目挂牌督办",
     "紧盯{sector}产业链关键环节,开展以商招商、以企引企",
     "抢抓产业转移机遇,主动承接{place}等地产业转移",
+    "深度融入长三角一体化发展,积极承接京津冀、粤港澳大湾区产业转移",
+    "组建产业招商小组,先后赴京津冀、长三角、成渝地区开展驻点招商",
     "组织招商小分队赴{place}、{place}、{place}等地开展登门招商",
     "主要负责同志带队赴{place}、{place}等地拜访企业,洽谈对接项目",
     "先后在{place}、{place}举办专场招商推介会",
@@ -503,6 +515,15 @@ SUBJECT_CLAUSES: tuple[str, ...] = tuple(p for p in POLICY if "{place}" not in p
     "以“项目攻坚年”活动为抓手,全力推进重大项目招引和建设",
     "紧扣{sector}、{sector}、{sector}等主导产业,大力开展产业链精准招商",
     "在招商签约上持续发力",
+    # nouns where a district name often stands (宁波市坚持以港口和制造业为支撑, 海州区发挥主城区优势): no names
+    "坚持以港口和{sector}为支撑",
+    "发挥主城区优势,大力招引总部经济、商贸物流和数字经济项目",
+    "紧扣临港产业和海洋经济",
+    "依托古城文化资源做足文旅文章",
+    "坚持{slogan},做大做强{sector}产业",
+    "围绕石化产业链加快项目建设",
+    "作为全市项目建设主战场",
+    "把招商引资作为“一号工程”,赴京津冀、长三角、珠三角开展驻点招商",
 )
 SECTION = SECTION + POLICY + NAMED + NAME_INSIDE + REFERENCES + GROWTH
 INTRO = INTRO + tuple(p for p in NAMED + NAME_INSIDE if "{place}" not in p and "{org}" not in p) + REFERENCES[-20:]

@@ -59,7 +59,7 @@ class Division:
 
     name: str
     adcode: str  # 6 digits; a zone carries the code of the division it is derived from
-    level: str  # one of LEVELS
+    level: str  # one of LEVELS (the generator also makes "town" areas, which no table lists)
     city: str | None  # full name of the parent prefecture-level city, if any
     province: str | None  # full name of the province (None for a province itself)
     short_forms: tuple[str, ...] = ()

@@ -36,7 +36,7 @@ _KIND_PHRASE = re.compile(_KIND)
 #: the figures listed before this one in 分别…61.33%、59.26%
 _PERCENT_LIST = re.compile(r"(?:\d+(?:\.\d+)?(?:%|‰|个?百分点)\s*[、和及与]\s*)+$")
 _CLAUSE_BREAK = re.compile(r"[,;:。!?\n，；：！？]")
-_RATE_WORD = re.compile(r"率\s*(?:达到|达|为|是|超过|超|约|近)?\s*$")
+_RATE_WORD = re.compile(r"率\s*(?:分别)?\s*(?:达到|达|为|是|超过|超|约|近)?\s*$")
 _GROWTH_WORD = re.compile(r"增长|增加|提高|提升|上升|增幅|增速|同比|环比|下降|减少|回落")
 _COMPLETION_TARGET = re.compile(r"目标|任务|计划")
 #: a comparison with another rate (高于全省平均水平2.6个百分点) is not the figure's growth

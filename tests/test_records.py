@@ -432,6 +432,7 @@ def test_foreign_currency_kept_and_not_scored_as_yuan() -> None:
         ("完成投资[[63.5亿元|MONEY|c]],完成年度计划的[[28.9%|PERCENT|p]]", "completion"),
         ("项目[[46个|COUNT|c]],占全市的[[20%|PERCENT|p]]", "share"),
         ("项目[[46个|COUNT|c]],开工率达[[83.3%|PERCENT|p]]", "rate"),
+        ("项目[[46个|COUNT|c]],开工率分别达[[66.7%|PERCENT|p]]", "rate"),
         ("项目[[46个|COUNT|c]],目标完成率为[[80%|PERCENT|p]]", "rate"),
         ("项目[[46个|COUNT|c]],其中[[30%|PERCENT|p]]为外资", "other"),
         ("项目[[46个|COUNT|c]],完成[[百分之五十|PERCENT|p]]的目标任务", "other"),

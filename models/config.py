@@ -86,6 +86,8 @@ class ModelConfig:
     target_hidden: int = 128
     max_pair_distance: int = 250
     max_sentence_gap: int = 1
+    #: how many sentences a part may follow its whole by (part_of between COUNTs); None: max_sentence_gap
+    part_of_sentence_gap: int | None = None
     functional_relations: bool = True
     #: what the target head reads besides the figure: "before" (the sentence up to it) or "around" (also
     #: the rest of the sentence after it: "…80个）目标", "分别完成年度目标的108%")

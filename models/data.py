@@ -145,9 +145,8 @@ def featurize(model: Extractor, docs: list[dict], chunk_windows: int) -> tuple[D
             if rel["head"] in index and rel["tail"] in index:
                 gold[(index[rel["head"]], index[rel["tail"]])] = 1 + RELATION_LABELS.index(rel["label"])
         heads, tails = candidate_pairs(arr[:, :2], arr[:, 2], sent, model.allowed, cfg.max_pair_distance,
-                                       cfg.max_sentence_gap)
-        feats = pair_features(arr[:, :2], arr[:, 2], sent, heads, tails, n_labels, cfg.max_sentence_gap,
-                              prep.norm.text)
+                                       model.gap_limits)
+        feats = pair_features(arr[:, :2], arr[:, 2], sent, heads, tails, n_labels, model.max_gap, prep.norm.text)
         candidates = set(zip(heads.tolist(), tails.tolist(), strict=True))
         stats.relations += len(doc.get("relations", []))
         stats.relations_outside_candidates += sum(1 for pair in gold if pair not in candidates)

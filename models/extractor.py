@@ -28,6 +28,7 @@ from models.features import (
     lexicon_fingerprint,
     lexicon_tags,
     pair_features,
+    sentence_gap_limits,
     sentence_ids,
 )
 from models.heads import (
@@ -121,6 +122,9 @@ class Extractor(nn.Module):
         self.window, self.stride = window, stride
         self.scheme = BioesScheme(self.entity_labels)
         self.allowed = allowed_relation_mask(self.entity_labels)
+        self.gap_limits = sentence_gap_limits(self.entity_labels, model_cfg.max_sentence_gap,
+                                              model_cfg.part_of_sentence_gap)
+        self.max_gap = int(self.gap_limits.max())  # the pair features' sentence-gap cap
         self.target_label_ids = [i for i, label in enumerate(self.entity_labels) if label in TARGET_LABELS]
         hidden = hidden_size(encoder)
         f = model_cfg.feature_dim
@@ -131,7 +135,7 @@ class Extractor(nn.Module):
         self.target_head = TargetHead(hidden, n, f, model_cfg.target_hidden, model_cfg.head_dropout,
                                       context_ranges=2 if model_cfg.target_context == "around" else 1)
         self.relation_head = RelationHead(hidden, n, len(RELATION_LABELS), f, model_cfg.relation_hidden,
-                                          model_cfg.max_sentence_gap, model_cfg.head_dropout,
+                                          self.max_gap, model_cfg.head_dropout,
                                           N_LIST_RELATIONS if model_cfg.list_feature else 0)
         self.register_buffer("allowed_t", torch.from_numpy(self.allowed), persistent=False)
 
@@ -354,9 +358,9 @@ class Extractor(nn.Module):
             arr = np.asarray(doc_spans, dtype=np.int64).reshape(-1, 3)
             sent = doc.sentences[arr[:, 0]] if len(arr) else np.zeros(0, dtype=np.int64)
             h, t = candidate_pairs(arr[:, :2], arr[:, 2], sent, self.allowed, self.cfg.max_pair_distance,
-                                   self.cfg.max_sentence_gap)
-            feats.append(pair_features(arr[:, :2], arr[:, 2], sent, h, t, len(self.entity_labels),
-                                       self.cfg.max_sentence_gap, doc.norm.text))
+                                   self.gap_limits)
+            feats.append(pair_features(arr[:, :2], arr[:, 2], sent, h, t, len(self.entity_labels), self.max_gap,
+                                       doc.norm.text))
             heads.append(h + first_row)
             tails.append(t + first_row)
             owner.append(np.full(len(h), i))

@@ -41,10 +41,23 @@ def allowed_relation_mask(labels: list[str]) -> np.ndarray:
     return mask
 
 
+def sentence_gap_limits(labels: list[str], max_gap: int, part_of_gap: int | None = None) -> np.ndarray:
+    """(labels, labels) int: how many sentences apart the two entities of a typed pair may be.
+
+    A part can come more sentences after its whole than other links reach (`…项目286项…。全市实际到位…。其中，
+    10亿元以上项目52项`): COUNT pairs, whose one relation is part_of, may be `part_of_gap` sentences apart."""
+    limits = np.full((len(labels), len(labels)), max_gap, dtype=np.int64)
+    if part_of_gap is not None and "COUNT" in labels:
+        count = labels.index("COUNT")
+        limits[count, count] = part_of_gap
+    return limits
+
+
 def candidate_pairs(spans: np.ndarray, labels: np.ndarray, sentences: np.ndarray, allowed: np.ndarray,
-                    max_distance: int, max_gap: int) -> tuple[np.ndarray, np.ndarray]:
+                    max_distance: int, gap_limits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(head, tail) entity indices worth scoring: a relation is allowed between their types, they are at
-    most `max_distance` characters apart and at most `max_gap` sentences apart.
+    most `max_distance` characters apart and at most as many sentences apart as `gap_limits` allows their
+    types (sentence_gap_limits).
 
     `spans` are sorted and do not overlap, so the k-th next entity is farther than the (k-1)-th: pairs are
     collected by offset k until no pair is close enough, in time linear in the number of candidates.
@@ -57,7 +70,7 @@ def candidate_pairs(spans: np.ndarray, labels: np.ndarray, sentences: np.ndarray
         if not near.any():
             break
         left, right = left[near], right[near]
-        keep = np.abs(sentences[left] - sentences[right]) <= max_gap
+        keep = np.abs(sentences[left] - sentences[right]) <= gap_limits[labels[left], labels[right]]
         left, right = left[keep], right[keep]
         for h, t in ((left, right), (right, left)):
             typed = allowed[labels[h], labels[t], 1:].any(1)

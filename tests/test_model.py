@@ -22,8 +22,11 @@ from models.features import (
     LIST_ONE_SIDE,
     LIST_OTHER_POSITION,
     LIST_SAME_POSITION,
+    allowed_relation_mask,
+    candidate_pairs,
     list_positions,
     list_relation,
+    sentence_gap_limits,
 )
 from models.heads import BioesScheme, Tagger
 from models.vocab import NEWLINE, SPACE, CharVocab
@@ -188,6 +191,22 @@ def test_list_positions_pair_the_kth_district_with_the_kth_figure() -> None:
         LIST_SAME_POSITION, LIST_SAME_POSITION, LIST_SAME_POSITION, LIST_OTHER_POSITION, LIST_ONE_SIDE, LIST_ONE_SIDE
     ]
     assert list_relation(position, length, np.asarray([7]), np.asarray([3])).tolist() == [LIST_NONE]
+
+
+def test_a_part_may_follow_its_whole_by_more_sentences_than_other_links() -> None:
+    labels = ["DISTRICT", "TIER", "MONEY", "PERCENT", "COUNT", "STAGE", "INDUSTRY"]
+    count, money, district = labels.index("COUNT"), labels.index("MONEY"), labels.index("DISTRICT")
+    # 烟台市新签约项目286项。总投资2136.5亿元。全市实际到位资金同比增长。其中,10亿元以上项目52项
+    spans = np.asarray([(0, 3), (9, 13), (18, 26), (60, 63)])
+    types = np.asarray([district, count, money, count])
+    sentences = np.asarray([0, 0, 1, 3])
+    allowed = allowed_relation_mask(labels)
+    near = set(zip(*candidate_pairs(spans, types, sentences, allowed, 250, sentence_gap_limits(labels, 1)),
+                   strict=True))
+    far = set(zip(*candidate_pairs(spans, types, sentences, allowed, 250, sentence_gap_limits(labels, 1, 3)),
+                  strict=True))
+    assert (3, 1) not in near and (3, 1) in far  # 52项 —part_of→ 286项, three sentences on
+    assert far - near == {(3, 1), (1, 3)}  # only the COUNT pair reaches further; 52项 and 烟台市 stay apart
 
 
 def test_crf_loss_equals_brute_force_over_all_paths() -> None:

@@ -1206,14 +1206,26 @@ def _sector_view(d: Draft, sc: Scope) -> None:
     sectors = rng.choice((INDUSTRY_SIBLINGS, ("先进制造业", "现代服务业", "现代农业", "基础设施", "新能源")))
     share = rng.random() < 0.6
     sep = d.style.semi if share else rng.choice(("、", d.style.comma))
-    for k, (_, industry, c) in enumerate(industry_items(rng, n, rng.randint(2, 3), sectors)):
+    items = industry_items(rng, n, rng.randint(2, 3), sectors)
+    share_parts(d, f, items, sep, ("占比", "占", "占比达") if share else ())
+    d.end()
+
+
+def share_parts(
+    d: Draft, whole: Fig, items: list[tuple[Tier | None, str | None, int]], sep: str, share_words: tuple[str, ...],
+    stage: Ent | None = None,
+) -> None:
+    """Parts of `whole` joined by `sep`, each followed by its share of the whole when `share_words` are given
+    (先进制造业项目641个,占比34.2%;…); `stage` is a stage word the breakdown names (签约项目中,…)."""
+    for k, item in enumerate(items):
         if k:
             d.t(sep)
-        (p,) = part_list(d, f, [(None, industry, c)])
-        if share:
-            d.t(d.style.comma + rng.choice(("占比", "占", "占比达")))
-            d.rate(p, p.count_ent, "share", Decimal(f"{100 * c / n:.1f}"))
-    d.end()
+        (p,) = part_list(d, whole, [item])
+        if stage is not None:
+            d.share(p, stage=stage)
+        if share_words:
+            d.t(d.style.comma + d.rng.choice(share_words))
+            d.rate(p, p.count_ent, "share", Decimal(f"{100 * item[2] / (whole.count or 1):.1f}"))
 
 
 @template("np_amount_rate", 1.5)
@@ -1260,14 +1272,7 @@ def _stage_named_breakdown(d: Draft, sc: Scope) -> None:
     d.t("项目中" + rng.choice(("", d.style.comma)))
     share = rng.random() < 0.5
     items = industry_items(rng, f.count or 1, rng.randint(2, 3), INDUSTRY_SIBLINGS[:3] + ("先进制造业", "现代服务业"))
-    for k, item in enumerate(items):
-        if k:
-            d.t(d.style.semi if share else "、")
-        (p,) = part_list(d, f, [item])
-        d.share(p, stage=stage_ent)
-        if share:
-            d.t(d.style.comma + rng.choice(("占比", "占比达")))
-            d.rate(p, p.count_ent, "share", Decimal(f"{100 * item[2] / (f.count or 1):.1f}"))
+    share_parts(d, f, items, d.style.semi if share else "、", ("占比", "占比达") if share else (), stage_ent)
     d.end()
 
 

@@ -85,9 +85,8 @@ def test_records_say_what_the_generator_decided(docs):
 def is_unlisted_zone(name: str) -> bool:
     """A zone name made up by corpus.generate.unlisted_zone (two stem characters and a zone suffix, or a city's
     name and one) or a town made up by corpus.generate.towns."""
-    names = set(district_names())
     stem_zone = any(name == name[:2] + suffix and set(name[:2]) <= set(UNLISTED_STEMS) for suffix in UNLISTED_SUFFIXES)
-    city_zone = any(name.endswith(suffix) and name[: -len(suffix)] in names for suffix in CITY_ZONE_SUFFIXES)
+    city_zone = any(name.endswith(suffix) and find_division(name[: -len(suffix)]) for suffix in CITY_ZONE_SUFFIXES)
     town = any(name.endswith(suffix) and set(name[: -len(suffix)]) <= set(UNLISTED_STEMS) for suffix in TOWN_SUFFIXES)
     return stem_zone or city_zone or town
 

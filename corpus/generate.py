@@ -474,7 +474,7 @@ def fig_relations(f: Fig) -> list[tuple[Ent, Ent, str]]:
         for e, label in ((f.stage_ent, "stage"), (f.tier_ent, "tier"), (f.industry_ent, "industry"))
         if e is not None
     ]
-    if f.whole is None and f.district_ent is not None:
+    if f.district_ent is not None:  # a part has one only in another district than its whole's (decision 22)
         rels.append((anchor, f.district_ent, "district"))
     if f.count_ent is not None:
         rels += [(f.count_ent, m.ent, "amount") for m in f.amounts]
@@ -505,7 +505,9 @@ def fig_records(d: Draft, text: str, main: Ent | None) -> list[dict]:
 
     def resolved(f: Fig) -> dict:
         if f.whole is not None:
-            base = resolved(f.whole)
+            base = dict(resolved(f.whole))
+            if f.district_ent is not None:
+                base["district"] = surface(f.district_ent)
         else:
             district = f.district_ent or f.home or main
             base = {
@@ -548,7 +550,7 @@ def fig_records(d: Draft, text: str, main: Ent | None) -> list[dict]:
             *(m.ent for m in f.amounts),
             *(r.ent for r in f.rates),
         ]
-        if f.whole is None and f.district_ent is not None:
+        if f.district_ent is not None:
             evidence.append(f.district_ent)
         tier = q["tier"]
         records.append(

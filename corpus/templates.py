@@ -200,7 +200,7 @@ class Fig:
     stage_ent: Ent | None = None
     tier_ent: Ent | None = None
     industry_ent: Ent | None = None
-    district_ent: Ent | None = None
+    district_ent: Ent | None = None  # on a part only when it lies in another district than its whole (decision 22)
     stage: str | None = None
     tier: Tier | None = None
     industry: str | None = None
@@ -1929,6 +1929,54 @@ def _districts_colon_list(d: Draft, sc: Scope) -> None:
         f.district_ent = d.ent(area[0], "DISTRICT")
         d.share(f, stage=first.stage_ent, tier=first.tier_ent)
         d.count(f, n, measure)
+    d.end()
+
+
+@template("total_area_parts", 1, "multi")
+def _total_area_parts(d: Draft, sc: Scope) -> None:
+    """全市亿元以上新签约项目236个,分别为:富平县34个、蒲城县29个…; …198个。其中,临平区、钱塘区分别新签约…27个、33个
+    — areas' figures as parts of the article's total, each linked to its own district (decision 22)."""
+    rng = d.rng
+    areas = list(sc.siblings)
+    rng.shuffle(areas)
+    colon = rng.random() < 0.6
+    if not colon:
+        areas = areas[: rng.randint(2, min(4, len(areas)))]
+    stage = stage_for(rng, SIGNING + BUILDING[:4])
+    tier = maybe_tier(rng, 0.8)
+    counts = sorted((n_for(rng, tier) for _ in areas), reverse=rng.random() < 0.7)
+    d.open(sc)
+    total = d.fig()
+    np_group(d, total, stage, tier, None, sum(counts) + (rng.randint(1, 20) if rng.random() < 0.5 else 0))
+    if rng.random() < 0.4:
+        amount_clause(d, total, amounts_for(stage))
+    if colon:  # ,分别为:富平县34个、蒲城县29个…: no stage word of their own
+        d.t(d.style.comma + rng.choice(("分别为", "其中", "分别是", "各县区分别为")) + "：")
+        measure = rng.choice(("个", "项"))
+        for k, (area, n) in enumerate(zip(areas, counts, strict=True)):
+            if k:
+                d.t("、")
+            p = d.fig(whole=total)
+            p.district_ent = d.ent(area[0], "DISTRICT")
+            d.count(p, n, measure)
+        d.end()
+        return
+    d.end()
+    d.begin()  # 其中,临平区、钱塘区分别新签约…27个、33个: their own stage word, still parts (decision 22)
+    d.t("其中" + d.style.comma)
+    names = district_list(d, areas)
+    d.t("分别")
+    parts = [d.fig(whole=total) for _ in areas]
+    d.stage(parts[0], stage)
+    if tier:
+        d.tier(parts[0], tier)
+    d.t("项目")
+    for k, (p, name, n) in enumerate(zip(parts, names, counts, strict=True)):
+        p.district_ent = name
+        d.share(p, stage=parts[0].stage_ent, tier=parts[0].tier_ent)
+        if k:
+            d.t("、")
+        d.count(p, n)
     d.end()
 
 

@@ -139,15 +139,23 @@ def test_relations_follow_the_guidelines(docs):
                 assert sentence[r["head"]] == sentence[r["tail"]], (doc["id"], r, span(doc, ents[r["head"]]))
         for k in amounts:  # an amount carries nothing of its own
             assert not by_head.get(k, set()) & {"stage", "tier", "industry", "district"}, doc["id"]
-        for k in parts:
-            assert "district" not in by_head[k], doc["id"]
+        anchors = sorted((k for k, e in enumerate(ents) if e["label"] == "COUNT" or (e["label"] == "MONEY"
+                                                                                   and k not in amounts)),
+                         key=lambda k: (ents[k]["start"], ents[k]["end"]))
+        record_of = {k: doc["records"][n] for n, k in enumerate(anchors)}
+        for k in parts:  # a part links to a district only in another district than its whole's (decision 22)
+            if "district" in by_head[k]:
+                own = record_of[k]
+                assert own["district"] != doc["records"][own["parent"]]["district"], (doc["id"], span(doc, ents[k]))
+        part_districts = {r["tail"] for r in rels if r["label"] == "district" and r["head"] in parts}
         staged = {r["tail"] for r in rels if r["label"] == "stage"}
         for k, e in enumerate(ents):
             if e["label"] == "STAGE":  # a STAGE is marked only where a figure counts it
                 assert k in staged, (doc["id"], span(doc, e))
             if e["label"] in ("COUNT", "MONEY") and k not in parts and k not in amounts:
-                named = [j for j, d in enumerate(ents) if d["label"] == "DISTRICT" and sentence[j] == sentence[k]]
-                if named:  # the area named in the sentence is the figure's
+                named = [j for j, d in enumerate(ents) if d["label"] == "DISTRICT" and sentence[j] == sentence[k]
+                         and j not in part_districts]
+                if named:  # the area named in the sentence is the figure's (its parts' areas are theirs)
                     assert "district" in by_head.get(k, set()), (doc["id"], span(doc, e))
 
 

@@ -123,11 +123,15 @@ class DistrictResolver:
         return None
 
     def _main_district(self, text_blocks: list[Block]) -> str | None:
-        """First DISTRICT in the title line, else in the opening sentence of the body."""
-        if not text_blocks:
-            return None
-        candidates = [(text_blocks[0].start, text_blocks[0].end)] if text_blocks[0].is_heading else []
-        body = next((b for b in text_blocks if not b.is_heading), None)
+        """First DISTRICT in the title line, else in the opening sentence of the body.
+
+        The title is the first heading when only page furniture comes before it (a `当前位置：首页 > …`
+        breadcrumb, which names no DISTRICT); the body starts after the title."""
+        title = next((k for k, b in enumerate(text_blocks) if b.is_heading), None)
+        if title is not None and any(self._first_district_in(b.start, b.end) for b in text_blocks[:title]):
+            title = None  # text with areas before the first heading: that heading is a section, not the title
+        candidates = [(text_blocks[title].start, text_blocks[title].end)] if title is not None else []
+        body = next((b for b in text_blocks[title or 0 :] if not b.is_heading), None)
         if body is not None:
             candidates.append(next(s for s in self._sentences if s[0] >= body.start))
         for start, end in candidates:

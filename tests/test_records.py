@@ -312,6 +312,15 @@ def test_main_district_from_opening_sentence_and_null() -> None:
     assert build_records(doc, strict=True)[0]["district"] is None
 
 
+def test_main_district_from_title_after_breadcrumb() -> None:
+    """A breadcrumb line before the `#` title is page furniture: the title still names the main district."""
+    doc = annotated("当前位置：首页 > 新闻中心 > 县域经济\n\n# 一季度[[运城|DISTRICT]]重点项目建设跑出“加速度”\n\n"
+                    "来源：运城日报\n\n一季度，全市新开工项目[[41个|COUNT]]。")
+    assert build_records(doc, strict=True)[0]["district"] == "运城"
+    doc = annotated("[[盐湖区|DISTRICT]]新开工项目[[12个|COUNT]]。\n\n## 项目建设\n\n全区新开工项目[[5个|COUNT]]。")
+    assert [r["district"] for r in build_records(doc, strict=True)] == ["盐湖区", "盐湖区"]
+
+
 def test_district_name_kept_as_written() -> None:
     doc = annotated("[[淮安經濟技術開發區|DISTRICT|d]]新簽約項目[[12個|COUNT|c]]。", "c district d")
     (rec,) = build_records(doc, strict=True)

@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm import tqdm
-from transformers import get_linear_schedule_with_warmup
 
 from models.config import ConfigError, RunConfig
 from models.data import FeaturizeStats, batches, collate, drop_lexicon, featurize, file_hash, load_corpus
@@ -36,6 +35,47 @@ CHECKPOINTS = "checkpoints"
 MAX_UNKNOWN_RATE = 0.05
 STATE = "train_state.pt"
 RUN_CONFIG = "config.cfg"
+
+
+class BudgetSchedule:
+    """Linear warm-up, then linear decay of every group's learning rate to zero when the planned steps or the
+    time budget ([training] max_minutes) runs out, whichever comes first (the budget's end is projected from
+    the speed so far).
+
+    A run that the budget stops inside an epoch thus still ends annealed (learning rate zero) instead of
+    wherever a step schedule had got to; a run that finishes its epochs within the budget follows the usual
+    step schedule (transformers' linear schedule with warm-up) exactly."""
+
+    def __init__(self, optimizer: torch.optim.Optimizer, warmup_steps: int, total_steps: int,
+                 budget_seconds: float | None):
+        self.optimizer = optimizer
+        self.base_lrs = [group["lr"] for group in optimizer.param_groups]
+        self.warmup, self.total, self.budget = warmup_steps, total_steps, budget_seconds
+        self.steps = 0
+        self._apply(self.factor(0.0))
+
+    def factor(self, elapsed: float) -> float:
+        """Learning-rate multiplier after `self.steps` steps and `elapsed` seconds."""
+        if self.steps < self.warmup:
+            return self.steps / self.warmup
+        end = float(self.total)
+        if self.budget and elapsed > 0:  # the step at which the budget runs out, at the speed so far
+            end = min(end, self.steps * self.budget / elapsed)
+        return max(0.0, (end - self.steps) / max(1.0, end - self.warmup))
+
+    def step(self, elapsed: float) -> None:
+        self.steps += 1
+        self._apply(self.factor(elapsed))
+
+    def _apply(self, factor: float) -> None:
+        for group, base in zip(self.optimizer.param_groups, self.base_lrs, strict=True):
+            group["lr"] = base * factor
+
+    def state_dict(self) -> dict:
+        return {"steps": self.steps, "base_lrs": self.base_lrs}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.steps, self.base_lrs = state["steps"], state["base_lrs"]
 
 
 def set_seeds(seed: int) -> None:
@@ -236,7 +276,8 @@ class Trainer:
                          tr.batch_size) for e in range(epochs)]
         optimizer = self._optimizer(model, lr, head_lr)
         total = max(1, sum(len(p) for p in plans))
-        schedule = get_linear_schedule_with_warmup(optimizer, int(tr.warmup_ratio * total), total)
+        schedule = BudgetSchedule(optimizer, int(tr.warmup_ratio * total), total,
+                                  tr.max_minutes * 60 if tr.max_minutes else None)
         state = self._resume(model, optimizer, schedule)
         if state is None:
             state = RunState()
@@ -261,14 +302,14 @@ class Trainer:
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), tr.grad_clip)
                 optimizer.step()
-                schedule.step()
+                state.elapsed = time.monotonic() - clock
+                schedule.step(state.elapsed)
                 state.batch += 1
                 state.step += 1
                 values = {k: v.item() for k, v in losses.items()}
                 running = values if running is None else {k: 0.95 * running[k] + 0.05 * values[k] for k in values}
                 bar.update(1)
                 bar.set_postfix({k: f"{v:.3f}" for k, v in running.items()})
-                state.elapsed = time.monotonic() - clock
                 if tr.checkpoint_every and state.step % tr.checkpoint_every == 0:
                     self._save_state(model, optimizer, schedule, state)
                 if tr.max_minutes and state.elapsed > tr.max_minutes * 60:

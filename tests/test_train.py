@@ -265,3 +265,31 @@ def test_lexicon_dropout_hides_the_gazetteer_from_whole_chunks() -> None:
         assert rows[0] in ([1, 2, 3], [0, 0, 0]) and rows[1] in ([1, 2, 2, 3], [0, 0, 0, 0])
         seen.add((rows[0][0], rows[1][0]))
     assert seen == {(1, 1), (1, 0), (0, 1), (0, 0)}
+
+
+def test_budget_schedule_follows_the_step_schedule_and_anneals_at_the_budget() -> None:
+    """Within the time budget the rate is transformers' linear warm-up/decay; when the budget runs out first the
+    rate still reaches zero there (a run cut inside an epoch ends annealed)."""
+    from transformers import get_linear_schedule_with_warmup
+
+    def optimizer() -> torch.optim.Optimizer:
+        return torch.optim.SGD([{"params": [torch.zeros(1, requires_grad=True)], "lr": 0.1},
+                                {"params": [torch.zeros(1, requires_grad=True)], "lr": 0.02}])
+
+    ours, theirs = optimizer(), optimizer()
+    budgeted = trainer_module.BudgetSchedule(ours, 5, 50, budget_seconds=600.0)
+    reference = get_linear_schedule_with_warmup(theirs, 5, 50)
+    for step in range(50):
+        assert [g["lr"] for g in ours.param_groups] == pytest.approx([g["lr"] for g in theirs.param_groups])
+        budgeted.step(elapsed=step * 1.0)  # 50 s of a 600 s budget: the steps run out first
+        theirs.step()
+        reference.step()
+    cut = optimizer()
+    budgeted = trainer_module.BudgetSchedule(cut, 5, 1000, budget_seconds=100.0)
+    rates = []
+    for step in range(1, 101):
+        budgeted.step(elapsed=float(step))
+        rates.append(cut.param_groups[0]["lr"])
+    assert rates[49] == pytest.approx(0.1 * 50 / 95)  # decaying towards step 100 (the budget), not step 1000
+    assert rates[-1] == 0.0
+    assert all(a >= b for a, b in zip(rates[4:], rates[5:], strict=False))  # after warm-up it only falls

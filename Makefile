@@ -37,7 +37,7 @@ train: install
 
 evaluate: install
 	$(PY) evaluate.py --gold corpus/gold/blind2.jsonl --compare rules $(MODEL) --report runs/blind2_report.md
-	$(PY) evaluate.py --gold corpus/gold/blind3.jsonl --compare rules $(MODEL) --report runs/blind3_report.md
+	$(PY) evaluate.py --gold corpus/gold/blind4.jsonl --compare rules $(MODEL) --report runs/blind4_report.md
 	$(PY) evaluate.py --gold corpus/gold/heldout.jsonl --compare rules $(MODEL) --report runs/heldout_report.md
 	$(PY) evaluate.py --gold corpus/gold/test.jsonl --compare rules $(MODEL) --report runs/test_report.md
 

@@ -123,17 +123,24 @@ class DistrictResolver:
         return None
 
     def _main_district(self, text_blocks: list[Block]) -> str | None:
-        """First DISTRICT in the title line, else in the opening sentence of the body.
+        """First DISTRICT in the title, else in the opening sentence of the body.
 
-        The title is the first heading when only page furniture comes before it (a `当前位置：首页 > …`
-        breadcrumb, which names no DISTRICT); the body starts after the title."""
-        title = next((k for k, b in enumerate(text_blocks) if b.is_heading), None)
-        if title is not None and any(self._first_district_in(b.start, b.end) for b in text_blocks[:title]):
-            title = None  # text with areas before the first heading: that heading is a section, not the title
-        candidates = [(text_blocks[title].start, text_blocks[title].end)] if title is not None else []
-        body = next((b for b in text_blocks[title or 0 :] if not b.is_heading), None)
-        if body is not None:
-            candidates.append(next(s for s in self._sentences if s[0] >= body.start))
+        The title is the first heading and any heading of its level right after it: page furniture may come
+        before it (a breadcrumb `当前位置：首页 > …`, which names no DISTRICT) or be read as the first heading
+        (a first line `首页 > 新闻中心 > …` with the `#` title after it)."""
+        first = next((k for k, b in enumerate(text_blocks) if b.is_heading), None)
+        if first is not None and any(self._first_district_in(b.start, b.end) for b in text_blocks[:first]):
+            first = None  # text with areas before the first heading: that heading is a section, not the title
+        candidates = []
+        if first is not None:  # the title run: headings of the first one's level (section headings go deeper)
+            level = text_blocks[first].level
+            for block in text_blocks[first:]:
+                if block.level != level:
+                    break
+                candidates.append((block.start, block.end))
+        body = next((k for k in range(first or 0, len(text_blocks)) if not text_blocks[k].is_heading), len(text_blocks))
+        if body < len(text_blocks):
+            candidates.append(next(s for s in self._sentences if s[0] >= text_blocks[body].start))
         for start, end in candidates:
             name = self._first_district_in(start, end)
             if name:

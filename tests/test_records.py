@@ -317,6 +317,9 @@ def test_main_district_from_title_after_breadcrumb() -> None:
     doc = annotated("当前位置：首页 > 新闻中心 > 县域经济\n\n# 一季度[[运城|DISTRICT]]重点项目建设跑出“加速度”\n\n"
                     "来源：运城日报\n\n一季度，全市新开工项目[[41个|COUNT]]。")
     assert build_records(doc, strict=True)[0]["district"] == "运城"
+    doc = annotated("首页 > 新闻中心 > 旗区动态\n\n# 一季度[[鄂尔多斯|DISTRICT]]重大项目开复工提速\n\n"
+                    "到3月末，全市开复工项目[[341个|COUNT]]。")
+    assert build_records(doc, strict=True)[0]["district"] == "鄂尔多斯"
     doc = annotated("[[盐湖区|DISTRICT]]新开工项目[[12个|COUNT]]。\n\n## 项目建设\n\n全区新开工项目[[5个|COUNT]]。")
     assert [r["district"] for r in build_records(doc, strict=True)] == ["盐湖区", "盐湖区"]
 

@@ -505,7 +505,7 @@ def fig_records(d: Draft, text: str, main: Ent | None) -> list[dict]:
 
     def resolved(f: Fig) -> dict:
         if f.whole is not None:
-            base = dict(resolved(f.whole))
+            base = resolved(f.whole)  # a fresh dict each call
             if f.district_ent is not None:
                 base["district"] = surface(f.district_ent)
         else:

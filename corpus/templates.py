@@ -1923,13 +1923,19 @@ def _districts_colon_list(d: Draft, sc: Scope) -> None:
     d.t(rng.choice(("项目数", "项目", "项目数量")) + rng.choice(("分别为", "依次为", "分别是", "")) + "：")
     measure = rng.choice(("个", "项"))
     counts = sorted((n_for(rng, tier) for _ in areas), reverse=rng.random() < 0.7)
+    for f in figs:
+        d.share(f, stage=first.stage_ent, tier=first.tier_ent)
+    area_counts(d, figs, areas, counts, measure)
+    d.end()
+
+
+def area_counts(d: Draft, figs: list[Fig], areas: list[tuple[str, ...]], counts: list[int], measure: str) -> None:
+    """富平县34个、蒲城县29个…: each area's name, then its figure's count (the figure's district)."""
     for k, (f, area, n) in enumerate(zip(figs, areas, counts, strict=True)):
         if k:
             d.t("、")
         f.district_ent = d.ent(area[0], "DISTRICT")
-        d.share(f, stage=first.stage_ent, tier=first.tier_ent)
         d.count(f, n, measure)
-    d.end()
 
 
 @template("total_area_parts", 1, "multi")
@@ -1952,13 +1958,7 @@ def _total_area_parts(d: Draft, sc: Scope) -> None:
         amount_clause(d, total, amounts_for(stage))
     if colon:  # ,分别为:富平县34个、蒲城县29个…: no stage word of their own
         d.t(d.style.comma + rng.choice(("分别为", "其中", "分别是", "各县区分别为")) + "：")
-        measure = rng.choice(("个", "项"))
-        for k, (area, n) in enumerate(zip(areas, counts, strict=True)):
-            if k:
-                d.t("、")
-            p = d.fig(whole=total)
-            p.district_ent = d.ent(area[0], "DISTRICT")
-            d.count(p, n, measure)
+        area_counts(d, [d.fig(whole=total) for _ in areas], areas, counts, rng.choice(("个", "项")))
         d.end()
         return
     d.end()

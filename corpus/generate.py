@@ -31,13 +31,31 @@ from pathlib import Path
 import opencc
 
 from corpus import templates_prose as prose
-from corpus.templates import Draft, Ent, Fig, Scope, Span, Style, cn_integer, fullwidth, run_template, write_figure
+from corpus.templates import (
+    Draft,
+    Ent,
+    Fig,
+    Scope,
+    Span,
+    Style,
+    cn_integer,
+    fullwidth,
+    invest_for,
+    maybe_tier,
+    n_for,
+    run_template,
+    write_figure,
+)
 from pipeline.gazetteer import Division, alternative_names, divisions, find_division, zones
 from pipeline.io import write_jsonl
 from pipeline.text import line_breaks
 
 DOC_KINDS = (("city", 55), ("province", 10), ("single", 35))
-SECTION_STYLES = (("heading", 35), ("nameline", 15), ("opening", 20), ("enum", 10), ("bracket", 8), ("dash", 12))
+SECTION_STYLES = (
+    ("heading", 35), ("nameline", 15), ("opening", 20), ("enum", 10), ("bracket", 8), ("dash", 12), ("table", 8)
+)
+#: the order of a flattened table's stage columns
+STAGE_COLUMNS = ("新签约", "新开工", "竣工", "在建")
 FIGURE_KINDS = (("figure", 70), ("money", 12), ("target", 18))
 MIN_CHARS = 300
 #: stop adding areas once the draft is this long (the next area and the outro must still fit)
@@ -321,6 +339,57 @@ def write_dash_list(d: Draft, areas: list[Area]) -> None:
     d.paragraph_break()
 
 
+def write_table(d: Draft, areas: list[Area]) -> None:
+    """附表:2022年各县(区)亿元以上项目推进情况⏎临川区:新签约56个,新开工43个⏎东乡区:… — a table flattened to
+    text, one row per line and no punctuation at the row ends, so the rows are one sentence joined by PDF breaks;
+    each row's counts link to the row's district and share the caption's tier (decision 29)."""
+    rng = d.rng
+    d.begin()
+    caption = rng.choice(prose.TABLE_CAPTIONS).replace(":", d.style.colon)
+    caption = caption.replace("(", d.style.paren[0]).replace(")", d.style.paren[1])
+    period = rng.choice(("", f"{rng.randint(2019, 2024)}年", "一季度"))
+    before, _, after = caption.replace("{period}", period).partition("{tier}")
+    d.t(before)
+    tier = maybe_tier(rng, 0.7)
+    tier_ent = d.ent(tier.text, "TIER") if tier else None
+    d.t(after)
+    columns = sorted(rng.sample(("新签约", "新开工", "竣工", "在建"), rng.randint(1, 3)), key=STAGE_COLUMNS.index)
+    if rng.random() < 0.25:
+        columns.insert(0, "")  # 重点项目54个, then the stages: a count with no stage word
+    no_stage = rng.choice(("重点项目", "项目"))
+    amount_word = rng.choice(("总投资", "计划投资")) if rng.random() < 0.3 else None
+    measure, colon = rng.choice(("个", "项")), rng.choice(("：", ":"))
+    cell_sep, row_end = rng.choice((d.style.comma, d.style.comma, "、", " ")), rng.choice(("", "", "", "；"))
+    for k, area in enumerate(areas):
+        d.t("\n" if k else rng.choice(("\n", "\n", "\n\n")))
+        name = d.ent(area.surface, "DISTRICT")
+        d.t(colon)
+        for j, stage in enumerate(columns):
+            if j:
+                d.t(cell_sep)
+            f = d.fig()
+            f.district_ent = name
+            if stage:
+                d.stage(f, stage)
+            else:
+                d.t(no_stage)
+            if tier_ent is not None:
+                d.share(f, tier=tier_ent)
+            d.count(f, n_for(rng, tier), measure)
+            if amount_word:
+                d.t(d.style.paren[0] + amount_word)
+                d.money(f, invest_for(rng, f.count or 1, tier), amount_word)
+                d.t(d.style.paren[1])
+        if k < len(areas) - 1:
+            d.t(row_end)
+    note = rng.random() < 0.3
+    d.end("" if note and rng.random() < 0.7 else "。")  # a line break after a bare row would be a PDF break
+    if note:
+        d.t("\n")
+        d.prose(rng.choice(prose.TABLE_NOTES).replace("{name}", f"[{rng.choice(areas).surface}|DISTRICT]"), None)
+    d.paragraph_break()
+
+
 def write_outro(d: Draft, scope: Scope) -> None:
     rng = d.rng
     if rng.random() < 0.8:
@@ -372,6 +441,10 @@ def compose(d: Draft, kind: str) -> str:
     style = rng.choices([s for s, _ in SECTION_STYLES], weights=[w for _, w in SECTION_STYLES])[0]
     if style == "dash":
         write_dash_list(d, areas)
+    elif style == "table":
+        write_table(d, areas)
+        for k, area in enumerate(rng.sample(areas, rng.randint(0, min(3, len(areas))))):
+            write_area(d, area, "opening", k, ENUM_MARKERS[0])
     else:
         marker = rng.choice(ENUM_MARKERS)
         for k, area in enumerate(areas):

@@ -508,6 +508,17 @@ LIST_INTROS: tuple[str, ...] = (
     "各地项目建设情况如下",
 )
 
+#: captions of a table flattened to text, one row per line (附表:2022年各县(区)亿元以上项目推进情况⏎临川区:…)
+TABLE_CAPTIONS: tuple[str, ...] = (
+    "附表:{period}各县(区){tier}项目推进情况",
+    "{period}各县区{tier}项目进展情况",
+    "表1 {period}各县(市、区){tier}项目建设情况",
+    "{period}各地{tier}项目完成情况(单位:个)",
+    "附:{period}各县市区{tier}项目统计",
+)
+#: notes under such a table; a name in them is no subject (decision 32)
+TABLE_NOTES: tuple[str, ...] = ("注:{name}数据含托管乡镇。", "注:{name}为新设功能区,数据单列。", "数据来源:市发改委")
+
 #: clauses between a subject name and its figures (宿迁市坚持…,一季度全市新签约…): no names or places in them
 SUBJECT_CLAUSES: tuple[str, ...] = tuple(p for p in POLICY if "{place}" not in p and "{name}" not in p) + (
     "聚焦{sector}、{sector}等主导产业,坚持招大引强、招新引优",

@@ -18,7 +18,8 @@ from functools import lru_cache
 import cn2an
 import opencc
 
-from pipeline.text import pdf_breaks
+from pipeline.gazetteer import is_district_name
+from pipeline.text import has_place_suffix, pdf_breaks, table_row_head
 
 _T2S = opencc.OpenCC("t2s")
 
@@ -50,6 +51,8 @@ _SPAN_FIGURE = re.compile(
     f"|(?<![{_NOT_BEFORE_NUMERAL}])(?P<num>{CN_NUMERAL})(?!分)(?P<unit>万亿|亿|万)?"
 )
 _ASCII_LETTER = re.compile("[A-Za-z]")
+#: punctuation that already ends a table row's clause (after width folding)
+_CLAUSE_ENDS = ";,、"
 
 
 def simplify(text: str) -> str:
@@ -209,11 +212,23 @@ def _check_span(start: int, end: int, length: int) -> None:
 
 
 def _join_edit(text: str, start: int, end: int) -> tuple[int, int, str]:
-    """Drop a PDF break; keep one space between two Latin letters so words do not run together."""
+    """Drop a PDF break; keep one space between two Latin letters so words do not run together, and write
+    `;` before the head of a flattened table row (`…新开工43个⏎东乡区：…` → `…新开工43个;东乡区：…`) so the
+    model does not read the row's district as the end of the row before it."""
     between_letters = start > 0 and end < len(text) and _ASCII_LETTER.match(text[start - 1]) and _ASCII_LETTER.match(
         text[end]
     )
-    return start, end, " " if between_letters else ""
+    if between_letters:
+        return start, end, " "
+    if start > 0 and text[start - 1] not in _CLAUSE_ENDS and _opens_table_row(text, end):
+        return start, end, ";"
+    return start, end, ""
+
+
+def _opens_table_row(text: str, pos: int) -> bool:
+    """Whether text[pos:] is the head of a table row whose name is a place (东乡区：…, 舒城：…)."""
+    name = table_row_head(text, pos)
+    return name is not None and (has_place_suffix(name) or is_district_name(name))
 
 
 def _apply_edits(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int, int, int]]]:

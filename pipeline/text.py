@@ -92,10 +92,29 @@ def heading_level(line: str, first_line: bool = False) -> int | None:
     return None
 
 
+#: the head of a flattened table row: a name and a colon with the row's cells after it (`临川区：新签约56个`)
+_ROW_HEAD = re.compile(r"[^\S\n]*(?P<name>[^\s,，。；;:：!！?？、#（()）]{2,12}?)[:：][^\S\n]*(?=[^\s])")
+
+
+def table_row_head(text: str, pos: int) -> str | None:
+    """The name of a row head `临川区：…` (a name, a colon and more on the line) opening text[pos:], else None.
+
+    Such rows are often joined by bare line breaks, which are PDF breaks: the rows stay one sentence
+    (GUIDELINES decision 29), but the normaliser marks where each row starts.
+    """
+    match = _ROW_HEAD.match(text, pos)
+    return match.group("name") if match else None
+
+
+def has_place_suffix(name: str) -> bool:
+    """Whether `name` ends like an administrative area or zone (…区, …县, …镇, …园)."""
+    return _PLACE_SUFFIX.search(name) is not None
+
+
 def heading_place_name(line: str) -> str | None:
     """The place name of a name heading (`### 清江浦区:` → 清江浦区), else None."""
     match = _NAME_HEADING.match(line)
-    if match and _PLACE_SUFFIX.search(match.group("name")):
+    if match and has_place_suffix(match.group("name")):
         return match.group("name")
     return None
 

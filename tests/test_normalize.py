@@ -25,6 +25,29 @@ def test_joins_pdf_breaks_only_inside_sentences() -> None:
     assert "### 清江浦区:\n\n今年以来" in norm.text  # headings are never joined
 
 
+TABLE = (
+    "附表：2022年各县（区）亿元以上项目推进情况\n"
+    "临川区：新签约56个，新开工43个\n"
+    "舒城：新签约44个，新开工36个；\n"
+    "抚州高新区：新签约48个\n"
+    "注：东临新区数据含托管乡镇。"
+)
+
+
+def test_table_rows_joined_by_pdf_breaks_are_marked_with_semicolons() -> None:
+    """A row's district must not read as the end of the row before it (decision 29: still one sentence)."""
+    norm = normalize(TABLE)
+    assert norm.text == (
+        "附表:2022年各县(区)亿元以上项目推进情况;临川区:新签约56个,新开工43个;舒城:新签约44个,新开工36个;"
+        "抚州高新区:新签约48个注:东临新区数据含托管乡镇。"
+    )
+    assert len(sentence_spans(TABLE)) == 1
+    row = norm.text.index(";临川区")
+    assert TABLE[slice(*norm.to_original_span(row, row + 1))] == "\n"
+    name = TABLE.index("舒城")
+    assert norm.text[slice(*norm.to_normalized_span(name, name + 2))] == "舒城"
+
+
 def test_traditional_fullwidth_and_chinese_numerals() -> None:
     norm = normalize(SEED_LIKE)
     assert "全区新签约项目12个,总投资35亿元,占比50%。" in norm.text

@@ -82,6 +82,8 @@ REDESIGNATED_RATE = 0.1
 #: the tagger must learn to find districts from their context, not only from the lexicon feature
 UNLISTED_ZONE_RATE = 0.3
 UNLISTED_STEMS = "东西南北新中江海湖山河港滨临空航天科金龙凤桥湾岛溪泉林峰源安宁兴华盛丰泰蒲站台宝云锦绣"
+#: characters no made-up town stem takes (area suffixes)
+TOWN_STEM_EXCLUDED = "市县区旗州盟镇乡"
 UNLISTED_SUFFIXES = (
     "新区", "高新区", "开发区", "产业园", "工业园区", "片区", "示范区", "合作区", "物流园区", "港区", "科技城",
 )
@@ -174,13 +176,23 @@ def unlisted_zone(rng: random.Random, city: Division) -> Division:
             return Division(name, city.adcode, "zone", city.name, city.province, derived=True)
 
 
+@lru_cache(maxsize=1)
+def county_characters() -> str:
+    """The characters of real county-level names' stems (涟水, 仙居, 温岭…), in a fixed order."""
+    stems = (d.short_forms[0] if d.short_forms else d.name[:-1] for d in divisions() if d.level == "county")
+    return "".join(sorted({ch for stem in stems for ch in stem} - set(TOWN_STEM_EXCLUDED)))
+
+
 def towns(rng: random.Random, county: Division) -> list[Area]:
-    """Two to five made-up towns of `county` (two place characters, or three, and 镇/乡/街道)."""
+    """Two to five made-up towns of `county` (two place characters, or three, and 镇/乡/街道). Half draw their
+    characters from real county names, so towns are not told by a few stems (箬横镇, 文宫镇, 金清镇 whose 清镇
+    is a county's short form)."""
     names: list[str] = []
     k = rng.randint(2, 5)
     while len(names) < k:
-        name = "".join(rng.sample(UNLISTED_STEMS, rng.choice((2, 2, 2, 3)))) + rng.choice(TOWN_SUFFIXES)
-        if name not in names:
+        stems = UNLISTED_STEMS if rng.random() < 0.5 else county_characters()
+        name = "".join(rng.sample(stems, rng.choice((2, 2, 2, 3)))) + rng.choice(TOWN_SUFFIXES)
+        if name not in names and find_division(name) is None:
             names.append(name)
     return [Area(Division(n, county.adcode, "town", county.city, county.province, derived=True), n) for n in names]
 

@@ -16,6 +16,7 @@ from corpus.generate import (
     TOWN_SUFFIXES,
     UNLISTED_STEMS,
     UNLISTED_SUFFIXES,
+    county_characters,
     generate_document,
     generate_documents,
     main,
@@ -87,7 +88,8 @@ def is_unlisted_zone(name: str) -> bool:
     name and one) or a town made up by corpus.generate.towns."""
     stem_zone = any(name == name[:2] + suffix and set(name[:2]) <= set(UNLISTED_STEMS) for suffix in UNLISTED_SUFFIXES)
     city_zone = any(name.endswith(suffix) and find_division(name[: -len(suffix)]) for suffix in CITY_ZONE_SUFFIXES)
-    town = any(name.endswith(suffix) and set(name[: -len(suffix)]) <= set(UNLISTED_STEMS) for suffix in TOWN_SUFFIXES)
+    town_stems = set(UNLISTED_STEMS) | set(county_characters())
+    town = any(name.endswith(suffix) and set(name[: -len(suffix)]) <= town_stems for suffix in TOWN_SUFFIXES)
     return stem_zone or city_zone or town
 
 

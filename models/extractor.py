@@ -56,6 +56,8 @@ ENCODER_DIR = "encoder"
 #: relations a figure has at most one of (per head): its stage, size class, sector, area, the figure a
 #: percentage describes, the whole it is part of.  `amount` is functional on the tail (a money is the
 #: investment of one group).
+#: labels of figures, whose spans start at their number's first digit (whole_figures)
+FIGURE_LABELS = frozenset({"COUNT", "MONEY", "PERCENT"})
 HEAD_FUNCTIONAL = frozenset({"stage", "tier", "industry", "district", "rate", "part_of"})
 TAIL_FUNCTIONAL = frozenset({"amount"})
 #: characters encoded per stitching pass in predict(), and relation candidates scored at once: these bound
@@ -311,8 +313,10 @@ class Extractor(nn.Module):
         if self.lexicon_emb is not None:
             lexicon = torch.from_numpy(np.concatenate([d.lexicon for d in docs])) if len(flat) else None
         emissions = self.tagger(self.tag_input(flat, lexicon)) if len(flat) else flat
-        return [self.scheme.decode(self.tagger.decode(emissions[offsets[i] : offsets[i + 1]])) if len(d.ids) else []
-                for i, d in enumerate(docs)]
+        figures = {k for k, label in enumerate(self.entity_labels) if label in FIGURE_LABELS}
+        decoded = [self.scheme.decode(self.tagger.decode(emissions[offsets[i] : offsets[i + 1]])) if len(d.ids) else []
+                   for i, d in enumerate(docs)]
+        return [whole_figures(d.norm.text, spans, figures) for d, spans in zip(docs, decoded, strict=True)]
 
     def _given_spans(self, doc: PreparedDoc, entities: list[dict]) -> tuple[list[tuple[int, int, int]], list[int]]:
         """Known-label entities as sorted normalised spans, and each one's index in `entities`."""
@@ -451,6 +455,24 @@ class Extractor(nn.Module):
             warnings.warn(f"{path}: the gazetteer (pipeline.gazetteer) changed since this model was trained; its "
                           "place-name features differ from training — retrain for best results", stacklevel=2)
         return model.eval()
+
+
+def whole_figures(text: str, spans: list[tuple[int, int, int]], figures: set[int]) -> list[tuple[int, int, int]]:
+    """Sorted spans, each figure (label index in `figures`) started where its number starts.
+
+    The tagger now and then begins one inside the digits (已开工6[12项]), but a figure is a whole number with
+    its unit (spec §2: [710项], [61.33%]). The start moves back over digits and decimal points, never into the
+    span before."""
+    out: list[tuple[int, int, int]] = []
+    for start, end, label in spans:
+        if label in figures and text[start].isdigit():
+            floor = out[-1][1] if out else 0
+            while start > floor and (text[start - 1].isdigit() or text[start - 1] == "."):
+                start -= 1
+            while text[start] == ".":
+                start += 1
+        out.append((start, end, label))
+    return out
 
 
 def _chunks(lengths: list[int], budget: int) -> list[tuple[int, int]]:

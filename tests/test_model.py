@@ -16,7 +16,7 @@ import torch
 
 from corpus.markup import parse_markup
 from models.config import load_config
-from models.extractor import Extractor, ModelDirError
+from models.extractor import Extractor, ModelDirError, whole_figures
 from models.features import (
     LIST_NONE,
     LIST_ONE_SIDE,
@@ -172,6 +172,15 @@ def test_bioes_round_trip_and_constrained_decoding_is_well_formed() -> None:
         path = tagger.decode(torch.from_numpy(rng.normal(size=(30, len(scheme.tags))).astype(np.float32)))
         assert scheme.allowed[path[:-1], path[1:]].all()
         assert scheme.start_allowed[path[0]] and scheme.end_allowed[path[-1]]
+
+
+def test_figures_start_at_their_first_digit() -> None:
+    text = "已开工612项,开工率86.25%,涉及区县12个"
+    count, percent, district = 0, 1, 2
+    tagged = [(4, 7, count), (14, 17, percent), (20, 22, district), (22, 25, count)]  # 6[12项], 86.[25%]
+    assert whole_figures(text, tagged, {count, percent}) == [(3, 7, count), (11, 17, percent), (20, 22, district),
+                                                             (22, 25, count)]
+    assert whole_figures("12个34个", [(0, 3, count), (4, 6, count)], {count}) == [(0, 3, count), (3, 6, count)]
 
 
 def test_list_positions_pair_the_kth_district_with_the_kth_figure() -> None:

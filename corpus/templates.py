@@ -1479,6 +1479,32 @@ def _sectors_respectively(d: Draft, sc: Scope) -> None:
     d.end()
 
 
+@template("venue", 1)
+def _venue(d: Draft, sc: Scope) -> None:
+    """重大项目集中开工仪式在宿城区主会场举行,集中开工项目85个,总投资326亿元 / 在上海举办投资推介会,现场签约项目32个
+    — the venue is marked but is no subject (decision 32): the figures keep the sentence's or the section's area."""
+    rng = d.rng
+    signing = rng.random() < 0.5
+    venues = [names[0] for names in sc.siblings] + list(prose.PLACES)
+    d.open(sc, adverb=False)
+    if rng.random() < 0.5:
+        d.t(rng.choice(prose.SIGNING_EVENTS if signing else prose.BUILDING_EVENTS) + "在")
+        d.ent(rng.choice(venues), "DISTRICT")
+        d.t(rng.choice(("举行", "举办", "主会场举行", "设主会场举行")))
+    else:
+        d.t("在")
+        d.ent(rng.choice(venues), "DISTRICT")
+        d.t("举办" + rng.choice(prose.SIGNING_EVENTS if signing else prose.BUILDING_EVENTS))
+    d.t(d.style.comma + rng.choice(("集中", "现场", "")))
+    f = d.fig()
+    tier = maybe_tier(rng, 0.5)
+    stage = "签约" if signing else "开工"
+    np_group(d, f, stage, tier, None, n_for(rng, tier))
+    if rng.random() < 0.6:
+        amount_clause(d, f, amounts_for(stage))
+    d.end()
+
+
 @template("foreign", 1)
 def _foreign(d: Draft, sc: Scope) -> None:
     """新签约外资项目5个,总投资1.2亿美元。"""

@@ -151,6 +151,9 @@ PLACES: tuple[str, ...] = ("北京", "上海", "深圳", "苏州", "厦门", "�
 # "DISTRICT: Not"); ``{areas}`` a reference to the area's parts (各县市区: plain text); ``{fund}`` a MONEY that
 # is a fact of its own (only in FUNDS, written inside a section's paragraph).
 
+#: events held at a venue (decision 32: the venue is no subject)
+SIGNING_EVENTS: tuple[str, ...] = ("重大项目集中签约活动", "招商引资项目集中签约仪式", "投资环境推介会", "项目签约大会")
+BUILDING_EVENTS: tuple[str, ...] = ("重大项目集中开工仪式", "重点项目集中开工活动", "项目集中开工暨观摩活动")
 #: sector words that are no project class: never written before 项目, never entities
 SECTORS: tuple[str, ...] = (
     "新能源汽车",

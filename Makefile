@@ -36,6 +36,7 @@ train: install
 	$(PY) train.py --config configs/default.cfg --output $(MODEL)
 
 evaluate: install
+	$(PY) evaluate.py --gold corpus/gold/blind5.jsonl --compare rules $(MODEL) --report runs/blind5_report.md
 	$(PY) evaluate.py --gold corpus/gold/blind2.jsonl --compare rules $(MODEL) --report runs/blind2_report.md
 	$(PY) evaluate.py --gold corpus/gold/blind4.jsonl --compare rules $(MODEL) --report runs/blind4_report.md
 	$(PY) evaluate.py --gold corpus/gold/heldout.jsonl --compare rules $(MODEL) --report runs/heldout_report.md

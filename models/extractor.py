@@ -53,11 +53,11 @@ WEIGHTS = "model.safetensors"
 META = "extractor.json"
 VOCAB = "vocab.txt"
 ENCODER_DIR = "encoder"
+#: labels of figures, whose spans start at their number's first digit (whole_figures)
+FIGURE_LABELS = frozenset({"COUNT", "MONEY", "PERCENT"})
 #: relations a figure has at most one of (per head): its stage, size class, sector, area, the figure a
 #: percentage describes, the whole it is part of.  `amount` is functional on the tail (a money is the
 #: investment of one group).
-#: labels of figures, whose spans start at their number's first digit (whole_figures)
-FIGURE_LABELS = frozenset({"COUNT", "MONEY", "PERCENT"})
 HEAD_FUNCTIONAL = frozenset({"stage", "tier", "industry", "district", "rate", "part_of"})
 TAIL_FUNCTIONAL = frozenset({"amount"})
 #: characters encoded per stitching pass in predict(), and relation candidates scored at once: these bound

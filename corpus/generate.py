@@ -365,7 +365,7 @@ def write_table(d: Draft, areas: list[Area]) -> None:
     tier = maybe_tier(rng, 0.7)
     tier_ent = d.ent(tier.text, "TIER") if tier else None
     d.t(after)
-    columns = sorted(rng.sample(("新签约", "新开工", "竣工", "在建"), rng.randint(1, 3)), key=STAGE_COLUMNS.index)
+    columns = sorted(rng.sample(STAGE_COLUMNS, rng.randint(1, 3)), key=STAGE_COLUMNS.index)
     if rng.random() < 0.25:
         columns.insert(0, "")  # 重点项目54个, then the stages: a count with no stage word
     no_stage = rng.choice(("重点项目", "项目"))

@@ -268,16 +268,6 @@ def district_names() -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _name_set() -> frozenset[str]:
-    return frozenset(district_names())
-
-
-def is_district_name(name: str) -> bool:
-    """Whether `name` is one of the gazetteer's names (舒城 and 舒城县 both are)."""
-    return name in _name_set()
-
-
-@lru_cache(maxsize=1)
 def _automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for name in district_names():

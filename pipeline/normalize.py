@@ -18,7 +18,7 @@ from functools import lru_cache
 import cn2an
 import opencc
 
-from pipeline.gazetteer import is_district_name
+from pipeline.gazetteer import find_division
 from pipeline.text import has_place_suffix, pdf_breaks, table_row_head
 
 _T2S = opencc.OpenCC("t2s")
@@ -228,7 +228,7 @@ def _join_edit(text: str, start: int, end: int) -> tuple[int, int, str]:
 def _opens_table_row(text: str, pos: int) -> bool:
     """Whether text[pos:] is the head of a table row whose name is a place (东乡区：…, 舒城：…)."""
     name = table_row_head(text, pos)
-    return name is not None and (has_place_suffix(name) or is_district_name(name))
+    return name is not None and (has_place_suffix(name) or find_division(name) is not None)
 
 
 def _apply_edits(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int, int, int]]]:

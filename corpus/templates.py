@@ -1485,16 +1485,17 @@ def _venue(d: Draft, sc: Scope) -> None:
     — the venue is marked but is no subject (decision 32): the figures keep the sentence's or the section's area."""
     rng = d.rng
     signing = rng.random() < 0.5
+    events = prose.SIGNING_EVENTS if signing else prose.BUILDING_EVENTS
     venues = [names[0] for names in sc.siblings] + list(prose.PLACES)
     d.open(sc, adverb=False)
     if rng.random() < 0.5:
-        d.t(rng.choice(prose.SIGNING_EVENTS if signing else prose.BUILDING_EVENTS) + "在")
+        d.t(rng.choice(events) + "在")
         d.ent(rng.choice(venues), "DISTRICT")
         d.t(rng.choice(("举行", "举办", "主会场举行", "设主会场举行")))
     else:
         d.t("在")
         d.ent(rng.choice(venues), "DISTRICT")
-        d.t("举办" + rng.choice(prose.SIGNING_EVENTS if signing else prose.BUILDING_EVENTS))
+        d.t("举办" + rng.choice(events))
     d.t(d.style.comma + rng.choice(("集中", "现场", "")))
     f = d.fig()
     tier = maybe_tier(rng, 0.5)
